@@ -1,0 +1,78 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Arguments of {@link AwsArtifacts}. */
+export interface AwsArtifactsArgs {
+    /** Service name: the ECR repository name and the bucket name prefix. */
+    serviceName: string;
+    /** Region of the repository and bucket (explicit so a reviewer and the policy pack see it in the plan). */
+    region: string;
+}
+
+/**
+ * Where an AWS deployment keeps its bits: an ECR repository for the image and a private, encrypted, versioned S3
+ * bucket for model artifacts, both in the stack's region. Shared by the eks and lambda backends.
+ */
+export class AwsArtifacts extends pulumi.ComponentResource {
+    /** ECR repository holding the service image. */
+    public readonly repository: aws.ecr.Repository;
+    /** S3 bucket holding model artifacts under <model>/<version>/. */
+    public readonly modelBucket: aws.s3.Bucket;
+
+    constructor(name: string, args: AwsArtifactsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("model-serving:aws:Artifacts", name, {}, opts);
+        const tags = { service: args.serviceName };
+        const region = args.region;
+
+        this.repository = new aws.ecr.Repository(`${name}-images`, {
+            name: args.serviceName,
+            region,
+            imageTagMutability: "IMMUTABLE",
+            imageScanningConfiguration: { scanOnPush: true },
+            encryptionConfigurations: [{ encryptionType: "AES256" }],
+            tags,
+        }, { parent: this });
+
+        this.modelBucket = new aws.s3.Bucket(`${name}-models`, {
+            bucketPrefix: `${args.serviceName}-models-`,
+            region,
+            tags,
+        }, { parent: this });
+        new aws.s3.BucketPublicAccessBlock(`${name}-models`, {
+            bucket: this.modelBucket.id,
+            region,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        }, { parent: this });
+        new aws.s3.BucketOwnershipControls(`${name}-models`, {
+            bucket: this.modelBucket.id,
+            region,
+            rule: { objectOwnership: "BucketOwnerEnforced" },
+        }, { parent: this });
+        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-models`, {
+            bucket: this.modelBucket.id,
+            region,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+        }, { parent: this });
+        new aws.s3.BucketVersioning(`${name}-models`, {
+            bucket: this.modelBucket.id,
+            region,
+            versioningConfiguration: { status: "Enabled" },
+        }, { parent: this });
+
+        this.registerOutputs({ repositoryUrl: this.repository.repositoryUrl, modelBucket: this.modelBucket.bucket });
+    }
+
+    /** IAM policy document granting read of the model bucket, for roles that load models. */
+    public modelReadPolicy(): pulumi.Output<string> {
+        return this.modelBucket.arn.apply((arn) => JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                { Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${arn}/*` },
+                { Effect: "Allow", Action: ["s3:ListBucket"], Resource: arn },
+            ],
+        }));
+    }
+}

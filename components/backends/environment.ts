@@ -1,0 +1,26 @@
+import type { ServiceSpec } from "../spec";
+
+/** The port every backend routes to; Lambda ignores it (the handler is invoked directly). */
+export const SERVICE_PORT = 8080;
+
+/** Where a bucket-sourced model appears inside the container. */
+export const MOUNTED_MODEL_ROOT = "/models";
+
+/** MODEL_DIR for the service: the path in the image, or where the bucket prefix is mounted or synced. */
+export function modelDir(service: ServiceSpec): string {
+    const artifact = service.model.artifact;
+    return artifact.source === "image" ? artifact.path : `${MOUNTED_MODEL_ROOT}/${service.model.name}/${service.model.version}`;
+}
+
+/**
+ * The container environment every backend sets, per the service contract (PORT, MODEL_DIR, LOG_LEVEL, …), with
+ * the stack's extra variables after it. Draining variables are added by backends that drain.
+ */
+export function serviceEnvironment(service: ServiceSpec, extra: Record<string, string> = {}): Record<string, string> {
+    return {
+        MODEL_DIR: modelDir(service),
+        LOG_LEVEL: service.logLevel,
+        ...extra,
+        ...service.env,
+    };
+}

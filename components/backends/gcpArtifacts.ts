@@ -1,0 +1,51 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Arguments of {@link GcpArtifacts}. */
+export interface GcpArtifactsArgs {
+    /** Service name: the repository id, image name and bucket name prefix. */
+    serviceName: string;
+    /** Region of the repository and bucket (single-region, so data stays where residency says). */
+    region: string;
+    /** GCP project. */
+    project: string;
+}
+
+/**
+ * Where a GCP deployment keeps its bits: an Artifact Registry Docker repository and a GCS model bucket in the
+ * stack's region, with uniform access and public access prevented. Shared by the gke and cloudrun backends.
+ */
+export class GcpArtifacts extends pulumi.ComponentResource {
+    /** Artifact Registry repository. */
+    public readonly repository: gcp.artifactregistry.Repository;
+    /** Image path without tag: <region>-docker.pkg.dev/<project>/<repository>/<service>. */
+    public readonly repositoryUrl: pulumi.Output<string>;
+    /** GCS bucket holding model artifacts under <model>/<version>/. */
+    public readonly modelBucket: gcp.storage.Bucket;
+
+    constructor(name: string, args: GcpArtifactsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("model-serving:gcp:Artifacts", name, {}, opts);
+        const labels = { service: args.serviceName };
+
+        this.repository = new gcp.artifactregistry.Repository(`${name}-images`, {
+            repositoryId: args.serviceName,
+            format: "DOCKER",
+            location: args.region,
+            project: args.project,
+            dockerConfig: { immutableTags: true },
+            labels,
+        }, { parent: this });
+        this.repositoryUrl = pulumi.interpolate`${args.region}-docker.pkg.dev/${args.project}/${this.repository.repositoryId}/${args.serviceName}`;
+
+        this.modelBucket = new gcp.storage.Bucket(`${name}-models`, {
+            location: args.region,
+            project: args.project,
+            uniformBucketLevelAccess: true,
+            publicAccessPrevention: "enforced",
+            versioning: { enabled: true },
+            labels,
+        }, { parent: this });
+
+        this.registerOutputs({ repositoryUrl: this.repositoryUrl, modelBucket: this.modelBucket.name });
+    }
+}

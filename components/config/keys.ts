@@ -1,0 +1,70 @@
+import type { Backend } from "../spec";
+
+/**
+ * Every `model-serving:*` key a stack may set. Pulumi.yaml's `config:` schema declares the same keys with the same
+ * defaults (a test keeps them equal), so `pulumi config` and this parser agree.
+ */
+export interface ConfigKey {
+    /** Key without the project prefix. */
+    name: string;
+    /** Pulumi project-config type. */
+    type: "string" | "integer" | "boolean" | "array";
+    /** Default as Pulumi.yaml declares it; undefined = required (backend) or absent (kubeconfig). */
+    default?: string | number | boolean | string[];
+    /** One line for Pulumi.yaml and the README. */
+    description: string;
+    /** Backends the key means something for; a key set to a non-default value elsewhere is an error. */
+    backends: readonly Backend[];
+    /** Stored encrypted (`pulumi config set --secret`). */
+    secret?: boolean;
+}
+
+const ALL: readonly Backend[] = ["eks", "gke", "cloudrun", "lambda"];
+const K8S: readonly Backend[] = ["eks", "gke"];
+
+/** The default MODEL_DIR: the model the server image bundles. */
+export const BUNDLED_MODEL_DIR = "/app/services/inference/models/property-valuation/1";
+
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+    { name: "backend", type: "string", description: "Where the service runs: eks, gke, cloudrun or lambda (required).", backends: ALL },
+    { name: "serviceName", type: "string", default: "property-valuation", description: "Service name: prefix of every cloud resource and the Kubernetes app label.", backends: ALL },
+    { name: "modelName", type: "string", default: "property-valuation", description: "Name of the served model.", backends: ALL },
+    { name: "modelVersion", type: "string", default: "1", description: "Version of the served model; also the bucket prefix <modelName>/<modelVersion>/.", backends: ALL },
+    { name: "modelSource", type: "string", default: "image", description: "image: serve the model baked into the image at modelPath; bucket: serve <modelName>/<modelVersion>/ from the stack's model bucket.", backends: ALL },
+    { name: "modelPath", type: "string", default: BUNDLED_MODEL_DIR, description: "MODEL_DIR inside the image when modelSource is image.", backends: ALL },
+    { name: "image", type: "string", default: "", description: "Full image reference; empty = <the stack's registry>/<serviceName>:<imageTag>.", backends: ALL },
+    { name: "imageTag", type: "string", default: "1", description: "Tag of the image pushed to the stack's registry.", backends: ALL },
+    { name: "cpu", type: "string", default: "1", description: "CPU per replica as a Kubernetes quantity (500m, 1, 2); Lambda memory grows to match it.", backends: ALL },
+    { name: "memory", type: "string", default: "2Gi", description: "Memory per replica as a Kubernetes quantity (512Mi, 2Gi).", backends: ALL },
+    { name: "minReplicas", type: "integer", default: 1, description: "Minimum replicas / instances; on Lambda the provisioned concurrency (0 = none).", backends: ALL },
+    { name: "maxReplicas", type: "integer", default: 5, description: "Maximum replicas / instances; on Lambda the reserved concurrency.", backends: ALL },
+    { name: "cpuTargetPercent", type: "integer", default: 70, description: "HPA target: average CPU utilisation in percent of requests.", backends: K8S },
+    { name: "queueLengthTarget", type: "integer", default: 4, description: "HPA target: average inference_queue_length per pod.", backends: K8S },
+    { name: "concurrency", type: "integer", default: 8, description: "Cloud Run concurrent requests per instance.", backends: ["cloudrun"] },
+    { name: "exposure", type: "string", default: "private", description: "private: callers need IAM or cluster network access; public: open to the internet.", backends: ALL },
+    { name: "residency", type: "string", default: "any", description: "Data residency area every region must lie in: any, us, eu, uk, ch, ca, apac, sa, me, af, il, mx.", backends: ALL },
+    { name: "allowedRegions", type: "array", default: [], description: "Explicit list of regions the stack may use; empty = no list.", backends: ALL },
+    { name: "env", type: "array", default: [], description: "Extra container environment variables as NAME=value strings.", backends: ALL },
+    { name: "logLevel", type: "string", default: "info", description: "LOG_LEVEL of the service: trace, debug, info, warn, error.", backends: ALL },
+    { name: "requestTimeoutSeconds", type: "integer", default: 30, description: "Longest single request: Lambda timeout, Cloud Run request timeout.", backends: ALL },
+    { name: "namespace", type: "string", default: "inference", description: "Kubernetes namespace of the workload.", backends: K8S },
+    { name: "kubeconfig", type: "string", secret: true, description: "Kubeconfig of an existing cluster (secret); unset = see clusterStackReference, else a new cluster.", backends: K8S },
+    { name: "clusterStackReference", type: "string", default: "", description: "org/project/stack whose output (clusterStackOutput) is the kubeconfig of an existing cluster.", backends: K8S },
+    { name: "clusterStackOutput", type: "string", default: "kubeconfig", description: "Output name holding the kubeconfig in clusterStackReference.", backends: K8S },
+    { name: "installMetricsAdapter", type: "boolean", default: false, description: "Install prometheus-adapter (Helm) so the HPA can read inference_queue_length.", backends: K8S },
+    { name: "ingressNamespace", type: "string", default: "ingress-nginx", description: "Namespace whose pods the NetworkPolicy admits besides the service's own namespace.", backends: K8S },
+    { name: "nodeInstanceType", type: "string", default: "m6i.large", description: "EC2 instance type of the new EKS cluster's managed node group.", backends: ["eks"] },
+    { name: "gkeMode", type: "string", default: "autopilot", description: "New GKE cluster: autopilot or standard (with a node pool).", backends: ["gke"] },
+    { name: "nodeMachineType", type: "string", default: "e2-standard-4", description: "Machine type of the GKE Standard node pool.", backends: ["gke"] },
+    { name: "nodeMin", type: "integer", default: 2, description: "Minimum nodes of a new EKS node group / GKE Standard node pool.", backends: K8S },
+    { name: "nodeMax", type: "integer", default: 6, description: "Maximum nodes of a new EKS node group / GKE Standard node pool.", backends: K8S },
+    { name: "startupCpuBoost", type: "boolean", default: true, description: "Cloud Run: extra CPU while the container starts (model load).", backends: ["cloudrun"] },
+    { name: "ingress", type: "string", default: "all", description: "Cloud Run ingress: all, internal or internal-and-cloud-load-balancing.", backends: ["cloudrun"] },
+    { name: "invokers", type: "array", default: [], description: "Cloud Run: IAM members granted roles/run.invoker on a private service (group:ml@example.com).", backends: ["cloudrun"] },
+    { name: "lambdaArchitecture", type: "string", default: "x86_64", description: "Lambda architecture: x86_64 or arm64 (must match the image).", backends: ["lambda"] },
+    { name: "lambdaEndpoint", type: "string", default: "function-url", description: "Lambda front door: function-url or http-api (API Gateway HTTP API).", backends: ["lambda"] },
+    { name: "logRetentionDays", type: "integer", default: 30, description: "Lambda CloudWatch log retention in days.", backends: ["lambda"] },
+];
+
+/** Region keys owned by the cloud providers, read by the spec parser. */
+export const PROVIDER_KEYS = { awsRegion: "aws:region", gcpRegion: "gcp:region", gcpProject: "gcp:project" } as const;

@@ -1,0 +1,87 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AwsArtifacts } from "./backends/awsArtifacts";
+import { CloudRunService } from "./backends/cloudrun";
+import { GcpArtifacts } from "./backends/gcpArtifacts";
+import { LambdaService } from "./backends/lambda";
+import { specProblems } from "./validate";
+import type { Platform, ServiceSpec } from "./spec";
+
+/** Arguments of {@link ModelService}. */
+export interface ModelServiceArgs {
+    /** The service, independent of any cloud: model, image, resources, scaling, exposure, residency, env. */
+    service: ServiceSpec;
+    /** Where it runs: the backend and its settings (from the stack config). */
+    platform: Platform;
+}
+
+/**
+ * One ML inference service, declared once and rendered on the backend the platform names:
+ *
+ *   eks      → AwsArtifacts (ECR, S3) + EksCluster (new or existing) + KubernetesWorkload
+ *   gke      → GcpArtifacts (Artifact Registry, GCS) + GkeCluster (new or existing) + KubernetesWorkload
+ *   cloudrun → GcpArtifacts + CloudRunService
+ *   lambda   → AwsArtifacts + LambdaService
+ */
+export class ModelService extends pulumi.ComponentResource {
+    /** Where callers reach the service (in-cluster DNS name for private Kubernetes services). */
+    public readonly url: pulumi.Output<string>;
+    /** Backend it runs on. */
+    public readonly backend: string;
+    /** Cloud region it runs in. */
+    public readonly region: string;
+    /** Served model version. */
+    public readonly modelVersion: string;
+    /** Names of the main resources (registry, bucket, cluster, workload), for outputs and runbooks. */
+    public readonly resourceNames: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: ModelServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("model-serving:index:ModelService", name, {}, opts);
+        const problems = specProblems(args.service, args.platform);
+        if (problems.length > 0) throw new pulumi.ResourceError(`ModelService ${name}: ${problems.join("; ")}`, this);
+
+        const { service, platform } = args;
+        this.backend = platform.backend;
+        this.region = platform.region;
+        this.modelVersion = service.model.version;
+        const child = { parent: this };
+        const imageOf = (repositoryUrl: pulumi.Output<string>) => service.image ?? pulumi.interpolate`${repositoryUrl}:${service.imageTag}`;
+
+        switch (platform.backend) {
+            case "lambda": {
+                const artifacts = new AwsArtifacts(`${name}-artifacts`, { serviceName: service.name, region: platform.region }, child);
+                const lambda = new LambdaService(`${name}-lambda`, {
+                    service, region: platform.region, imageUri: imageOf(artifacts.repository.repositoryUrl),
+                    modelReadPolicy: artifacts.modelReadPolicy(), architecture: platform.architecture,
+                    endpoint: platform.endpoint, logRetentionDays: platform.logRetentionDays,
+                }, child);
+                this.url = lambda.url;
+                this.resourceNames = namesOf({
+                    repository: artifacts.repository.name, modelBucket: artifacts.modelBucket.bucket,
+                    function: lambda.function.name, alias: lambda.alias.name,
+                });
+                break;
+            }
+            case "cloudrun": {
+                const artifacts = new GcpArtifacts(`${name}-artifacts`, { serviceName: service.name, region: platform.region, project: platform.project }, child);
+                const run = new CloudRunService(`${name}-run`, {
+                    service, platform, image: imageOf(artifacts.repositoryUrl), modelBucket: artifacts.modelBucket.name,
+                }, child);
+                this.url = run.url;
+                this.resourceNames = namesOf({
+                    repository: artifacts.repository.name, modelBucket: artifacts.modelBucket.name,
+                    service: run.service.name, serviceAccount: run.serviceAccount.email,
+                });
+                break;
+            }
+            case "eks":
+            case "gke":
+                throw new pulumi.ResourceError(`ModelService ${name}: backend ${platform.backend} is being built`, this);
+        }
+        this.registerOutputs({ url: this.url, backend: this.backend, region: this.region, modelVersion: this.modelVersion, resourceNames: this.resourceNames });
+    }
+}
+
+/** Resource names as one output; the record type keeps stack outputs uniform across backends. */
+function namesOf(names: Record<string, pulumi.Input<string>>): pulumi.Output<Record<string, string>> {
+    return pulumi.output(names);
+}

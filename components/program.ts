@@ -1,0 +1,46 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, parseStackConfig } from "./config/parse";
+import { ModelService } from "./modelService";
+
+/** The stack outputs every backend produces. */
+export interface ProgramOutputs {
+    /** Where callers reach the service. */
+    url: pulumi.Output<string>;
+    /** eks, gke, cloudrun or lambda. */
+    backend: string;
+    /** Region the service runs in. */
+    region: string;
+    /** Served model version. */
+    modelVersion: string;
+    /** Names of the main resources (registry, bucket, cluster / function / service, …). */
+    resourceNames: pulumi.Output<Record<string, string>>;
+}
+
+/** Where `pulumi` reads this stack's config from (Pulumi.yaml sets stackConfigDir: stacks). */
+export function stackConfigFile(stack: string): string {
+    return `stacks/Pulumi.${stack}.yaml`;
+}
+
+/**
+ * The whole Pulumi program: read the stack's config, validate it into a spec, declare one ModelService. index.ts
+ * runs it for `pulumi up`; plan/render.ts runs the same function under mocks.
+ */
+export function modelServingProgram(): ProgramOutputs {
+    const stack = pulumi.getStack();
+    let spec;
+    try {
+        spec = parseStackConfig(pulumi.runtime.allConfig(), stackConfigFile(stack));
+    } catch (error) {
+        // RunError prints just the message: the stack file, key, value and what is allowed.
+        if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
+        throw error;
+    }
+    const service = new ModelService(spec.service.name, spec);
+    return {
+        url: service.url,
+        backend: service.backend,
+        region: service.region,
+        modelVersion: service.modelVersion,
+        resourceNames: service.resourceNames,
+    };
+}

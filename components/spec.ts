@@ -1,0 +1,91 @@
+import type { Residency } from "./regions";
+
+/** The backends a stack can choose with `model-serving:backend`. */
+export const BACKENDS = ["eks", "gke", "cloudrun", "lambda"] as const;
+/** One of {@link BACKENDS}. */
+export type Backend = (typeof BACKENDS)[number];
+
+/** The model the service serves. */
+export interface ModelSpec {
+    /** Model name, as the service reports it on /v2/models. */
+    name: string;
+    /** Model version, a string because registries use "1", "2024-06-01" or "v3". */
+    version: string;
+    /** Where the model comes from: baked into the image at `path`, or synced from the stack's model bucket. */
+    artifact: { source: "image"; path: string } | { source: "bucket"; prefix: string };
+}
+
+/** The service as a team declares it, independent of any cloud. */
+export interface ServiceSpec {
+    /** Service name; prefixes every cloud resource and is the Kubernetes app label. */
+    name: string;
+    /** The model to serve. */
+    model: ModelSpec;
+    /** Image tag pushed to the stack's registry, used when `image` is unset. */
+    imageTag: string;
+    /** Full image reference that overrides the stack's registry (e.g. a shared registry); undefined = own registry. */
+    image?: string;
+    /** CPU per replica in Kubernetes quantity form: "500m", "1", "2". */
+    cpu: string;
+    /** Memory per replica in Kubernetes quantity form: "512Mi", "2Gi". */
+    memory: string;
+    /** Replica bounds and autoscaling targets. */
+    scaling: ScalingSpec;
+    /** "private" (default) reachable only inside the network / with IAM; "public" on the internet without auth. */
+    exposure: "private" | "public";
+    /** Where data may live; every region the stack uses must satisfy it. */
+    residency: Residency;
+    /** Extra environment variables for the container (PORT and MODEL_DIR are set by the component). */
+    env: Record<string, string>;
+    /** LOG_LEVEL for the service. */
+    logLevel: "trace" | "debug" | "info" | "warn" | "error";
+    /** Longest a single request may take, in seconds (Lambda timeout, Cloud Run request timeout). */
+    requestTimeoutSeconds: number;
+}
+
+/** Replica bounds and autoscaling targets. */
+export interface ScalingSpec {
+    /** Minimum replicas (Kubernetes), instances (Cloud Run) or provisioned concurrency (Lambda). */
+    min: number;
+    /** Maximum replicas, instances or reserved concurrency. */
+    max: number;
+    /** Average CPU utilisation, percent of requests, that the HPA aims for. */
+    cpuTargetPercent: number;
+    /** Average `inference_queue_length` per pod that the HPA aims for. */
+    queueLengthTarget: number;
+    /** Concurrent requests per instance (Cloud Run `maxInstanceRequestConcurrency`). */
+    concurrency: number;
+}
+
+/** How a Kubernetes backend reaches its cluster. */
+export type ClusterSource =
+    | { kind: "new" }
+    | { kind: "kubeconfig"; configKey: string }
+    | { kind: "stackReference"; stack: string; outputName: string };
+
+/** Kubernetes settings shared by eks and gke. */
+export interface KubernetesSettings {
+    /** Namespace the workload lives in. */
+    namespace: string;
+    /** Existing cluster or a new one. */
+    cluster: ClusterSource;
+    /** Install prometheus-adapter so the HPA can read inference_queue_length. */
+    installMetricsAdapter: boolean;
+    /** Namespace label of the ingress controller / gateway allowed to reach the pods when exposure is public. */
+    ingressNamespace: string;
+}
+
+/** Where and how the service runs, one variant per backend. */
+export type Platform =
+    | { backend: "eks"; region: string; kubernetes: KubernetesSettings; nodeInstanceType: string; nodeCount: { min: number; max: number } }
+    | { backend: "gke"; region: string; project: string; kubernetes: KubernetesSettings; gkeMode: "autopilot" | "standard"; nodeMachineType: string; nodeCount: { min: number; max: number } }
+    | { backend: "cloudrun"; region: string; project: string; startupCpuBoost: boolean; ingress: "all" | "internal" | "internal-and-cloud-load-balancing"; invokers: string[] }
+    | { backend: "lambda"; region: string; architecture: "x86_64" | "arm64"; endpoint: "function-url" | "http-api"; logRetentionDays: number };
+
+/** A validated stack: the service plus the platform it runs on. */
+export interface StackSpec {
+    /** The cloud-independent service. */
+    service: ServiceSpec;
+    /** The backend and its settings. */
+    platform: Platform;
+}
