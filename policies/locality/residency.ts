@@ -1,0 +1,54 @@
+import { PolicyConfigSchema } from "@pulumi/policy";
+import { allowedBy, describeResidency, jurisdictionOf, regionOf, Residency, RESIDENCY_AREAS, ResidencyArea } from "../../components/regions";
+
+/** The residency part of a locality policy's config: an area preset, optionally narrowed to explicit regions. */
+export interface ResidencyConfig {
+    residency: ResidencyArea;
+    allowedRegions: string[];
+}
+
+export const residencyConfigSchema: PolicyConfigSchema = {
+    properties: {
+        residency: {
+            type: "string",
+            enum: [...RESIDENCY_AREAS],
+            default: "us",
+            description: "Jurisdiction every located resource must stay in (\"any\" switches the check off).",
+        },
+        allowedRegions: {
+            type: "array",
+            items: { type: "string", minLength: 1 },
+            default: [],
+            description: "When not empty, the only regions allowed, on top of residency (use residency \"any\" for a pure list). Zones map to their region; multi-regions must be listed by name, e.g. \"eu\".",
+        },
+    },
+};
+
+export function residencyFrom(config: ResidencyConfig): Residency {
+    if (config.allowedRegions.length === 0) return { area: config.residency };
+    return { area: config.residency, regions: config.allowedRegions.map((region) => regionOf(region)) };
+}
+
+/** Predefined GCS dual-regions and the two regions each stores data in. */
+const GCS_DUAL_REGIONS: Record<string, string[]> = {
+    nam4: ["us-central1", "us-east1"],
+    eur4: ["europe-north1", "europe-west4"],
+    asia1: ["asia-northeast1", "asia-northeast2"],
+};
+
+/** The regions (or multi-regions) a location stores data in: a zone is its region, a dual-region its two regions. */
+export function regionsOfLocation(location: string): string[] {
+    return GCS_DUAL_REGIONS[location.trim().toLowerCase()] ?? [regionOf(location)];
+}
+
+/**
+ * Why a location breaks a residency, or undefined when it respects it. Every region the location stores data
+ * in must be allowed; a location no table knows never satisfies a restriction.
+ */
+export function residencyProblem(location: string, residency: Residency): string | undefined {
+    const regions = regionsOfLocation(location);
+    const outside = regions.filter((region) => !allowedBy(residency, region));
+    if (outside.length === 0) return undefined;
+    const where = outside.map((region) => `${region} (${jurisdictionOf(region) ?? "unknown jurisdiction"})`).join(", ");
+    return `"${location}" stores data in ${where}, outside the residency ${describeResidency(residency)}`;
+}

@@ -1,0 +1,33 @@
+import { EnforcementLevel, Policies } from "@pulumi/policy";
+import { cloudRunLimits } from "./limits/cloud-run";
+import { k8sContainerResources } from "./limits/containers";
+import { k8sHpaBounds } from "./limits/hpa";
+import { lambdaLimits } from "./limits/lambda";
+import { dataResidency, replicationResidency } from "./locality/policies";
+import { bucketEncrypted, bucketPrivate } from "./secure-defaults/buckets";
+import { containerSecurityContext, imagePinned } from "./secure-defaults/containers";
+import { cloudRunPublicInvoker, k8sServiceType, lambdaUrlAuth } from "./secure-defaults/exposure";
+
+/**
+ * The pack's contents, importable without starting the analyzer: index.ts hands them to PolicyPack (which
+ * serves gRPC), the offline checker and the tests run them directly.
+ */
+export const packName = "model-serving";
+export const packEnforcementLevel: EnforcementLevel = "mandatory";
+export const packDescription = "Resource limits, data locality and secure defaults for every resource the ModelService creates on AWS and GCP.";
+
+export const policies: Policies = [
+    k8sContainerResources,
+    k8sHpaBounds,
+    lambdaLimits,
+    cloudRunLimits,
+    dataResidency,
+    replicationResidency,
+    containerSecurityContext,
+    imagePinned,
+    bucketPrivate,
+    bucketEncrypted,
+    lambdaUrlAuth,
+    cloudRunPublicInvoker,
+    k8sServiceType,
+];
