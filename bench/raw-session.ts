@@ -1,0 +1,63 @@
+// The limit: session.run in a loop, in-process, on the same rows the HTTP cases send, with no HTTP, no JSON.
+// Run as a child process by bench/run.ts so its peak RSS is its own. Prints one JSON line with the result.
+// Args: --model-dir DIR --rows N --duration S [--session-options JSON]
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import * as ort from "onnxruntime-node";
+import { featureRows, readModelInfo } from "./payloads";
+import { peakRssMb } from "./processes";
+import { latencyPercentiles } from "./stats";
+
+async function main(): Promise<void> {
+    const { values } = parseArgs({
+        options: {
+            "model-dir": { type: "string" },
+            rows: { type: "string", default: "1" },
+            duration: { type: "string", default: "2" },
+            "session-options": { type: "string", default: "{}" },
+        },
+    });
+    const modelDir = values["model-dir"];
+    if (!modelDir) throw new Error("--model-dir is required");
+    const rowsPerRun = Number(values.rows);
+    const durationMs = Number(values.duration) * 1000;
+    const sessionOptions = JSON.parse(values["session-options"]) as ort.InferenceSession.SessionOptions;
+
+    const info = readModelInfo(modelDir);
+    const width = info.features.length;
+    const session = await ort.InferenceSession.create(path.join(modelDir, "model.onnx"), sessionOptions);
+    // Same seeded rows as the HTTP cases, pre-packed so the loop measures session.run and nothing else.
+    const rows = featureRows(info.features, 256);
+    const inputs = Array.from({ length: 64 }, (_, b) => {
+        const data = new Float32Array(rowsPerRun * width);
+        for (let r = 0; r < rowsPerRun; r++) data.set(rows[(b * rowsPerRun + r) % rows.length], r * width);
+        return new ort.Tensor("float32", data, [rowsPerRun, width]);
+    });
+
+    for (let i = 0; i < 50; i++) await session.run({ features: inputs[i % inputs.length] }); // warm-up
+
+    const latencies: number[] = [];
+    const start = performance.now();
+    let now = start;
+    for (let i = 0; now - start < durationMs; i++) {
+        const before = now;
+        await session.run({ features: inputs[i % inputs.length] });
+        now = performance.now();
+        latencies.push(now - before);
+    }
+    const durationS = (now - start) / 1000;
+    console.log(
+        JSON.stringify({
+            runs: latencies.length,
+            duration_s: durationS,
+            throughput_rps: latencies.length / durationS,
+            latency_ms: latencyPercentiles(latencies),
+            peak_rss_mb: peakRssMb(process.pid),
+        }),
+    );
+}
+
+main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+});

@@ -1,0 +1,134 @@
+// The results file (read by the advisor, see README "Performance"), the ratios between cases and the issue's
+// targets. Pure functions over measured numbers: no I/O, so the arithmetic and the verdicts are unit-tested.
+import type { ColdStartResult, LambdaColdStartResult } from "./cold-start";
+import type { LatencyPercentiles } from "./stats";
+import { round } from "./stats";
+
+export interface CaseResult {
+    name: string;
+    description: string;
+    rows_per_request: number;
+    throughput_rps: number;
+    rows_per_sec: number;
+    latency_ms: LatencyPercentiles;
+    peak_rss_mb: number;
+    requests: number;
+    failures: number;
+    duration_s: number;
+}
+
+export interface Target {
+    name: string;
+    target: string;
+    measured: number;
+    met: boolean;
+}
+
+export interface BenchResults {
+    measured_at: string;
+    machine: { cpus: number; cpu_model: string; node: string; loadavg: number[]; loadavg_after: number[] };
+    mode: "full" | "short";
+    settings: Record<string, unknown>;
+    cases: CaseResult[];
+    cold_start_ms: { server?: ColdStartResult; lambda?: LambdaColdStartResult };
+    ratios: Record<string, number>;
+    targets: Target[];
+}
+
+/** Cases that run the service itself; the RSS target applies to these. */
+export const SERVICE_CASES = ["predict-single", "predict-batch", "v2-infer", "predict-single-half-load"];
+
+function find(cases: readonly CaseResult[], name: string): CaseResult | undefined {
+    return cases.find((c) => c.name === name);
+}
+
+/** Ratio of two cases' metric, present only when both cases ran. */
+function ratio(cases: readonly CaseResult[], num: string, den: string, metric: "throughput_rps" | "rows_per_sec"): number[] {
+    const a = find(cases, num);
+    const b = find(cases, den);
+    return a && b && b[metric] > 0 ? [round(a[metric] / b[metric], 3)] : [];
+}
+
+export function computeRatios(cases: readonly CaseResult[]): Record<string, number> {
+    const entries: Array<[string, number[]]> = [
+        ["predict_single_vs_bare_throughput", ratio(cases, "predict-single", "bare-node-http", "throughput_rps")],
+        ["predict_single_vs_raw_session_throughput", ratio(cases, "predict-single", "raw-session", "throughput_rps")],
+        ["bare_vs_raw_session_throughput", ratio(cases, "bare-node-http", "raw-session", "throughput_rps")],
+        ["v2_infer_vs_predict_single_throughput", ratio(cases, "v2-infer", "predict-single", "throughput_rps")],
+        ["batch_vs_single_rows_per_sec", ratio(cases, "predict-batch", "predict-single", "rows_per_sec")],
+        ["predict_batch_vs_raw_session_batch_rows_per_sec", ratio(cases, "predict-batch", "raw-session-batch", "rows_per_sec")],
+    ];
+    return Object.fromEntries(entries.filter(([, v]) => v.length === 1).map(([k, v]) => [k, v[0]]));
+}
+
+/** The issue's targets, each judged on what this run measured; a target whose inputs did not run is left out. */
+export function evaluateTargets(
+    cases: readonly CaseResult[],
+    ratios: Record<string, number>,
+    coldStart: BenchResults["cold_start_ms"],
+): Target[] {
+    const targets: Target[] = [];
+    const add = (name: string, target: string, measured: number | undefined, met: (m: number) => boolean): void => {
+        if (measured !== undefined) targets.push({ name, target, measured: round(measured, 3), met: met(measured) });
+    };
+    add("predict throughput vs bare node:http", ">= 0.9x", ratios.predict_single_vs_bare_throughput, (m) => m >= 0.9);
+    add("predict p99 at half of max throughput", "<= 5 ms", find(cases, "predict-single-half-load")?.latency_ms.p99, (m) => m <= 5);
+    add("batched rows/s vs single-request rows/s", ">= 20x", ratios.batch_vs_single_rows_per_sec, (m) => m >= 20);
+    add("server cold start (median)", "<= 300 ms", coldStart.server?.median, (m) => m <= 300);
+    add("Lambda init + first invoke (median)", "<= 250 ms", coldStart.lambda?.median, (m) => m <= 250);
+    const serviceRss = cases.filter((c) => SERVICE_CASES.includes(c.name)).map((c) => c.peak_rss_mb);
+    add("service peak RSS", "<= 200 MB", serviceRss.length ? Math.max(...serviceRss) : undefined, (m) => m <= 200);
+    return targets;
+}
+
+function markdownTable(header: string[], rows: string[][]): string {
+    const line = (cells: string[]): string => `| ${cells.join(" | ")} |`;
+    return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** Markdown tables (cases, cold start, targets): printed by the bench and pasted into the README. */
+export function formatTables(results: BenchResults): string {
+    const bare = find(results.cases, "bare-node-http");
+    // Each case is set against the raw session.run case with as many rows per call.
+    const rawFor = (c: CaseResult): CaseResult | undefined =>
+        results.cases.find((r) => r.name.startsWith("raw-session") && r.rows_per_request === c.rows_per_request);
+    const caseRows = results.cases.map((c) => [
+        c.name,
+        String(c.rows_per_request),
+        fmt(c.throughput_rps),
+        fmt(c.rows_per_sec),
+        fmt(c.latency_ms.p50, 2),
+        fmt(c.latency_ms.p90, 2),
+        fmt(c.latency_ms.p99, 2),
+        fmt(c.peak_rss_mb, 1),
+        bare && c.rows_per_request === 1 ? `${fmt(c.throughput_rps / bare.throughput_rps, 2)}x` : "",
+        rawFor(c) ? `${fmt(c.rows_per_sec / (rawFor(c) as CaseResult).rows_per_sec, 3)}x` : "",
+        String(c.failures),
+    ]);
+    const parts = [
+        markdownTable(
+            ["case", "rows/req", "req/s", "rows/s", "p50 ms", "p90 ms", "p99 ms", "peak RSS MB", "req/s vs bare", "rows/s vs raw, same rows/call", "failures"],
+            caseRows,
+        ),
+    ];
+    const cold = Object.entries(results.cold_start_ms).filter((e): e is [string, ColdStartResult] => e[1] !== undefined);
+    if (cold.length > 0) {
+        parts.push(
+            markdownTable(
+                ["cold start", "median ms", "runs", "min ms", "max ms"],
+                cold.map(([name, c]) => [name, fmt(c.median, 1), String(c.runs.length), fmt(Math.min(...c.runs), 1), fmt(Math.max(...c.runs), 1)]),
+            ),
+        );
+    }
+    if (results.targets.length > 0) {
+        parts.push(
+            markdownTable(
+                ["target", "wanted", "measured", "met"],
+                results.targets.map((t) => [t.name, t.target, fmt(t.measured, 2), t.met ? "yes" : "**MISSED**"]),
+            ),
+        );
+    }
+    return parts.join("\n\n");
+}

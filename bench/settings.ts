@@ -1,0 +1,75 @@
+// Command-line settings of `npm run bench`, resolved from the flags and the mode's defaults.
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+
+export interface BenchSettings {
+    mode: "full" | "short";
+    durationSec: number;
+    warmupSec: number;
+    coldRuns: number;
+    connections: number;
+    batchSize: number;
+    logLevel: string;
+    outDir: string;
+    modelDir: string;
+    /** Case names to run; empty runs them all. */
+    only: string[];
+}
+
+const MODE_DEFAULTS: Record<BenchSettings["mode"], Pick<BenchSettings, "durationSec" | "warmupSec" | "coldRuns">> = {
+    // Long enough for a stable p99 (tens of thousands of samples) on 2 shared cores.
+    full: { durationSec: 10, warmupSec: 2, coldRuns: 10 },
+    // CI smoke test: every case and both cold starts run, numbers are only sanity-checked.
+    short: { durationSec: 1, warmupSec: 0.3, coldRuns: 2 },
+};
+
+export const USAGE = `npm run bench -- [options]
+  --mode full|short     full (default): 10 s per case, 10 cold starts; short: 1 s per case, 2 cold starts
+  --duration SEC        measured seconds per case (overrides the mode)
+  --warmup SEC          warm-up seconds per case before measuring
+  --cold-runs N         cold-start runs per entry (median reported)
+  --connections N       concurrent connections for the closed-loop cases (default 16)
+  --batch-size N        rows per request in the batch cases (default 128)
+  --log-level LEVEL     service LOG_LEVEL during the load (default warn)
+  --model-dir DIR       model.onnx + metadata.json (default: the bundled model)
+  --out DIR             where latest.json and latest.svg go (default bench/results)
+  --only a,b            run only these cases (ratios and targets need their inputs)`;
+
+function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got ${JSON.stringify(raw)}`);
+    return value;
+}
+
+export function parseSettings(argv: string[], repoRoot: string): BenchSettings {
+    const { values } = parseArgs({
+        args: argv,
+        options: {
+            mode: { type: "string", default: "full" },
+            duration: { type: "string" },
+            warmup: { type: "string" },
+            "cold-runs": { type: "string" },
+            connections: { type: "string" },
+            "batch-size": { type: "string" },
+            "log-level": { type: "string", default: "warn" },
+            "model-dir": { type: "string" },
+            out: { type: "string" },
+            only: { type: "string", default: "" },
+        },
+    });
+    if (values.mode !== "full" && values.mode !== "short") throw new Error(`--mode must be full or short, got ${values.mode}`);
+    const defaults = MODE_DEFAULTS[values.mode];
+    return {
+        mode: values.mode,
+        durationSec: positiveNumber("duration", values.duration, defaults.durationSec),
+        warmupSec: positiveNumber("warmup", values.warmup, defaults.warmupSec),
+        coldRuns: Math.round(positiveNumber("cold-runs", values["cold-runs"], defaults.coldRuns)),
+        connections: Math.round(positiveNumber("connections", values.connections, 16)),
+        batchSize: Math.round(positiveNumber("batch-size", values["batch-size"], 128)),
+        logLevel: values["log-level"],
+        outDir: path.resolve(values.out ?? path.join(repoRoot, "bench", "results")),
+        modelDir: path.resolve(values["model-dir"] ?? path.join(repoRoot, "services", "inference", "models", "property-valuation", "1")),
+        only: values.only.split(",").map((s) => s.trim()).filter(Boolean),
+    };
+}

@@ -1,0 +1,53 @@
+import { strict as assert } from "node:assert";
+import {
+    batchPredictBodies,
+    featureRows,
+    seededRandom,
+    singlePredictBodies,
+    v2InferBodies,
+    type FeatureSpec,
+} from "../../bench/payloads";
+
+const features: FeatureSpec[] = [
+    { name: "square_feet", min: 200, max: 15000 },
+    { name: "bedrooms", min: 0, max: 15, integer: true },
+    { name: "market_trend", min: -1, max: 1 },
+];
+
+describe("bench payloads", () => {
+    it("repeats the same sequence for the same seed and differs across seeds", () => {
+        const a = seededRandom(42);
+        const b = seededRandom(42);
+        const c = seededRandom(43);
+        const seqA = [a(), a(), a()];
+        assert.deepEqual([b(), b(), b()], seqA);
+        assert.notDeepEqual([c(), c(), c()], seqA);
+        for (const v of seqA) assert.ok(v >= 0 && v < 1);
+    });
+
+    it("keeps every generated value inside its feature's range, integers where the feature is one", () => {
+        const rows = featureRows(features, 500);
+        assert.equal(rows.length, 500);
+        for (const row of rows) {
+            row.forEach((v, i) => assert.ok(v >= features[i].min && v <= features[i].max, `${features[i].name}=${v}`));
+            assert.ok(Number.isInteger(row[1]));
+        }
+        assert.ok(new Set(rows.map((r) => r[0])).size > 400, "inputs vary so a cache cannot flatter a case");
+    });
+
+    it("names fields after the features for /predict and keeps order for v2", () => {
+        const rows = [[1000, 3, 0.5]];
+        assert.deepEqual(JSON.parse(singlePredictBodies(features, rows)[0]), { square_feet: 1000, bedrooms: 3, market_trend: 0.5 });
+        assert.deepEqual(JSON.parse(v2InferBodies(features, rows)[0]), {
+            inputs: [{ name: "features", shape: [1, 3], datatype: "FP32", data: [1000, 3, 0.5] }],
+        });
+    });
+
+    it("builds batch bodies of the asked size, wrapping around the rows", () => {
+        const rows = featureRows(features, 10);
+        const bodies = batchPredictBodies(features, rows, 4, 3).map((b) => JSON.parse(b) as { instances: Array<Record<string, number>> });
+        assert.equal(bodies.length, 3);
+        for (const body of bodies) assert.equal(body.instances.length, 4);
+        assert.equal(bodies[2].instances[2].square_feet, rows[0][0], "row 10 wraps to row 0");
+    });
+});

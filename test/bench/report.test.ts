@@ -1,0 +1,100 @@
+import { strict as assert } from "node:assert";
+import { arrivalSchedule } from "../../bench/load";
+import { computeRatios, evaluateTargets, formatTables, type BenchResults, type CaseResult } from "../../bench/report";
+
+function caseResult(name: string, rowsPerRequest: number, throughput: number, p99 = 1, rss = 100): CaseResult {
+    return {
+        name,
+        description: name,
+        rows_per_request: rowsPerRequest,
+        throughput_rps: throughput,
+        rows_per_sec: throughput * rowsPerRequest,
+        latency_ms: { p50: p99 / 4, p90: p99 / 2, p99 },
+        peak_rss_mb: rss,
+        requests: throughput,
+        failures: 0,
+        duration_s: 1,
+    };
+}
+
+const cases = [
+    caseResult("raw-session", 1, 20000, 0.1, 80),
+    caseResult("raw-session-batch", 128, 5000, 0.3, 80),
+    caseResult("bare-node-http", 1, 4000, 3, 90),
+    caseResult("predict-single", 1, 3000, 6, 120),
+    caseResult("predict-single-half-load", 1, 1500, 4.5, 130),
+    caseResult("predict-batch", 128, 500, 20, 210),
+    caseResult("v2-infer", 1, 2700, 7, 125),
+];
+
+describe("bench report", () => {
+    it("computes each ratio from the cases it names", () => {
+        const ratios = computeRatios(cases);
+        assert.equal(ratios.predict_single_vs_bare_throughput, 0.75);
+        assert.equal(ratios.predict_single_vs_raw_session_throughput, 0.15);
+        assert.equal(ratios.bare_vs_raw_session_throughput, 0.2);
+        assert.equal(ratios.v2_infer_vs_predict_single_throughput, 0.9);
+        assert.equal(ratios.batch_vs_single_rows_per_sec, 21.333);
+        assert.equal(ratios.predict_batch_vs_raw_session_batch_rows_per_sec, 0.1);
+    });
+
+    it("leaves out a ratio whose cases did not run", () => {
+        const ratios = computeRatios(cases.filter((c) => c.name !== "bare-node-http"));
+        assert.equal("predict_single_vs_bare_throughput" in ratios, false);
+        assert.equal("batch_vs_single_rows_per_sec" in ratios, true);
+    });
+
+    it("judges every target on what was measured, misses included", () => {
+        const ratios = computeRatios(cases);
+        const targets = evaluateTargets(cases, ratios, {
+            server: { median: 280, runs: [280] },
+            lambda: { median: 260, runs: [260], in_process: { init_ms_median: 200, invoke_ms_median: 20 } },
+        });
+        const verdicts = Object.fromEntries(targets.map((t) => [t.name, [t.measured, t.met]]));
+        assert.deepEqual(verdicts, {
+            "predict throughput vs bare node:http": [0.75, false],
+            "predict p99 at half of max throughput": [4.5, true],
+            "batched rows/s vs single-request rows/s": [21.333, true],
+            "server cold start (median)": [280, true],
+            "Lambda init + first invoke (median)": [260, false],
+            "service peak RSS": [210, false],
+        });
+    });
+
+    it("omits targets whose measurements are missing", () => {
+        const targets = evaluateTargets([caseResult("raw-session", 1, 100)], {}, {});
+        assert.deepEqual(targets, []);
+    });
+
+    it("formats the tables with ratios against bare and the raw case of the same batch size", () => {
+        const results: BenchResults = {
+            measured_at: "2026-01-01T00:00:00.000Z",
+            machine: { cpus: 2, cpu_model: "test", node: "v20", loadavg: [1, 1, 1], loadavg_after: [1, 1, 1] },
+            mode: "short",
+            settings: {},
+            cases,
+            cold_start_ms: { server: { median: 280, runs: [270, 280, 290] } },
+            ratios: computeRatios(cases),
+            targets: evaluateTargets(cases, computeRatios(cases), { server: { median: 280, runs: [280] } }),
+        };
+        const text = formatTables(results);
+        assert.match(text, /\| predict-single \| 1 \| 3,000 \| 3,000 \| 1\.50 \| 3\.00 \| 6\.00 \| 120\.0 \| 0\.75x \| 0\.150x \| 0 \|/);
+        assert.match(text, /\| predict-batch \| 128 \| 500 \| 64,000 \| .* \| {2}\| 0\.100x \| 0 \|/);
+        assert.match(text, /\| server \| 280\.0 \| 3 \| 270\.0 \| 290\.0 \|/);
+        assert.match(text, /\| predict throughput vs bare node:http \| >= 0\.9x \| 0\.75 \| \*\*MISSED\*\* \|/);
+    });
+});
+
+describe("bench paced load schedule", () => {
+    it("spaces requests evenly at the asked rate for the asked duration", () => {
+        const schedule = arrivalSchedule(200, 0.5);
+        assert.equal(schedule.length, 100);
+        assert.equal(schedule[0], 0);
+        assert.equal(schedule[1], 5);
+        assert.equal(schedule[99], 495);
+    });
+
+    it("sends at least one request even when rate × duration is below one", () => {
+        assert.deepEqual(arrivalSchedule(1, 0.1), [0]);
+    });
+});
