@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AwsArtifacts } from "./backends/awsArtifacts";
 import { CloudRunService } from "./backends/cloudrun";
+import { EksCluster } from "./backends/eks";
 import { GcpArtifacts } from "./backends/gcpArtifacts";
+import { GkeCluster, GkeModelReader } from "./backends/gke";
+import { KubernetesWorkload } from "./backends/kubernetes";
 import { LambdaService } from "./backends/lambda";
 import { specProblems } from "./validate";
 import type { Platform, ServiceSpec } from "./spec";
@@ -68,14 +71,49 @@ export class ModelService extends pulumi.ComponentResource {
                 }, child);
                 this.url = run.url;
                 this.resourceNames = namesOf({
-                    repository: artifacts.repository.name, modelBucket: artifacts.modelBucket.name,
+                    repository: artifacts.repository.repositoryId, modelBucket: artifacts.modelBucket.name,
                     service: run.service.name, serviceAccount: run.serviceAccount.email,
                 });
                 break;
             }
-            case "eks":
-            case "gke":
-                throw new pulumi.ResourceError(`ModelService ${name}: backend ${platform.backend} is being built`, this);
+            case "eks": {
+                const artifacts = new AwsArtifacts(`${name}-artifacts`, { serviceName: service.name, region: platform.region }, child);
+                const fromBucket = service.model.artifact.source === "bucket";
+                const cluster = new EksCluster(`${name}-cluster`, {
+                    platform,
+                    modelReader: fromBucket ? { namespace: platform.kubernetes.namespace, serviceAccount: service.name, policy: artifacts.modelReadPolicy() } : undefined,
+                }, child);
+                const workload = new KubernetesWorkload(`${name}-workload`, {
+                    service, settings: platform.kubernetes, provider: cluster.provider, image: imageOf(artifacts.repository.repositoryUrl),
+                    modelBucket: { url: pulumi.interpolate`s3://${artifacts.modelBucket.bucket}`, cloud: "aws" },
+                }, child);
+                this.url = workload.url;
+                this.resourceNames = namesOf({
+                    repository: artifacts.repository.name, modelBucket: artifacts.modelBucket.bucket, cluster: cluster.clusterName,
+                    namespace: workload.namespaceName, deployment: workload.deploymentName,
+                });
+                break;
+            }
+            case "gke": {
+                const artifacts = new GcpArtifacts(`${name}-artifacts`, { serviceName: service.name, region: platform.region, project: platform.project }, child);
+                const cluster = new GkeCluster(`${name}-cluster`, { platform }, child);
+                const reader = service.model.artifact.source === "bucket"
+                    ? new GkeModelReader(`${name}-model-reader`, {
+                        project: platform.project, bucket: artifacts.modelBucket.name, namespace: platform.kubernetes.namespace, serviceAccount: service.name,
+                    }, child)
+                    : undefined;
+                const workload = new KubernetesWorkload(`${name}-workload`, {
+                    service, settings: platform.kubernetes, provider: cluster.provider, image: imageOf(artifacts.repositoryUrl),
+                    modelBucket: { url: pulumi.interpolate`gs://${artifacts.modelBucket.name}`, cloud: "gcp" },
+                    serviceAccountAnnotations: reader?.serviceAccountAnnotations,
+                }, child);
+                this.url = workload.url;
+                this.resourceNames = namesOf({
+                    repository: artifacts.repository.repositoryId, modelBucket: artifacts.modelBucket.name, cluster: cluster.clusterName,
+                    namespace: workload.namespaceName, deployment: workload.deploymentName,
+                });
+                break;
+            }
         }
         this.registerOutputs({ url: this.url, backend: this.backend, region: this.region, modelVersion: this.modelVersion, resourceNames: this.resourceNames });
     }

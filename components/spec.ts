@@ -71,6 +71,8 @@ export interface KubernetesSettings {
     cluster: ClusterSource;
     /** Install prometheus-adapter so the HPA can read inference_queue_length. */
     installMetricsAdapter: boolean;
+    /** Prometheus the adapter queries. */
+    prometheusUrl: string;
     /** Namespace label of the ingress controller / gateway allowed to reach the pods when exposure is public. */
     ingressNamespace: string;
 }

@@ -43,7 +43,9 @@ export function mockResourceState(args: pulumi.runtime.MockResourceArgs, config:
             case "gcp:serviceaccount/account:Account":
                 return { email: `${named.accountId}@${named.project ?? config["gcp:project"]}.iam.gserviceaccount.com` };
             case "gcp:cloudrunv2/service:Service":
-                return { uri: `https://${named.name}-${suffix}.a.run.app` };
+                return { uri: `https://${named.name}-uc.a.run.app` };
+            case "gcp:artifactregistry/repository:Repository":
+                return { name: `projects/${named.project}/locations/${named.location}/repositories/${named.repositoryId}` };
             case "gcp:container/cluster:Cluster":
                 return { endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: "bW9jay1jYQ==" } };
             default:

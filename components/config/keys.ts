@@ -52,6 +52,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     { name: "clusterStackReference", type: "string", default: "", description: "org/project/stack whose output (clusterStackOutput) is the kubeconfig of an existing cluster.", backends: K8S },
     { name: "clusterStackOutput", type: "string", default: "kubeconfig", description: "Output name holding the kubeconfig in clusterStackReference.", backends: K8S },
     { name: "installMetricsAdapter", type: "boolean", default: false, description: "Install prometheus-adapter (Helm) so the HPA can read inference_queue_length.", backends: K8S },
+    { name: "prometheusUrl", type: "string", default: "http://prometheus-server.monitoring.svc", description: "Prometheus that prometheus-adapter queries (port 80) when installMetricsAdapter is true.", backends: K8S },
     { name: "ingressNamespace", type: "string", default: "ingress-nginx", description: "Namespace whose pods the NetworkPolicy admits besides the service's own namespace.", backends: K8S },
     { name: "nodeInstanceType", type: "string", default: "m6i.large", description: "EC2 instance type of the new EKS cluster's managed node group.", backends: ["eks"] },
     { name: "gkeMode", type: "string", default: "autopilot", description: "New GKE cluster: autopilot or standard (with a node pool).", backends: ["gke"] },

@@ -208,7 +208,7 @@ function kubernetesSettings(r: Readers): KubernetesSettings {
     }
     const namespace = r.str("namespace");
     if (!DNS_LABEL.test(namespace)) r.problem("model-serving:namespace", namespace, "is not a lowercase DNS label");
-    return { namespace, cluster, installMetricsAdapter: r.bool("installMetricsAdapter"), ingressNamespace: r.str("ingressNamespace") };
+    return { namespace, cluster, installMetricsAdapter: r.bool("installMetricsAdapter"), prometheusUrl: r.str("prometheusUrl"), ingressNamespace: r.str("ingressNamespace") };
 }
 
 function invokers(r: Readers): string[] {

@@ -1,0 +1,123 @@
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Platform } from "../spec";
+import { execKubeconfig, existingClusterProvider } from "./clusterAccess";
+
+/** Arguments of {@link GkeCluster}. */
+export interface GkeClusterArgs {
+    /** GKE settings: region, project, cluster source, Autopilot or Standard. */
+    platform: Extract<Platform, { backend: "gke" }>;
+}
+
+/**
+ * The cluster a GKE stack deploys to: an existing one (kubeconfig or StackReference), or a new regional cluster,
+ * Autopilot by default (Google runs the nodes; pods are billed by their requests) or Standard with an autoscaled
+ * node pool. Both have Workload Identity, so pods can reach GCS without keys.
+ */
+export class GkeCluster extends pulumi.ComponentResource {
+    /** Provider that deploys into the cluster. */
+    public readonly provider: k8s.Provider;
+    /** Cluster name (or the stack that owns it). */
+    public readonly clusterName: pulumi.Output<string>;
+
+    constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("model-serving:gke:Cluster", name, {}, opts);
+        const { platform } = args;
+        const existing = existingClusterProvider(name, platform.kubernetes.cluster, this);
+        if (existing) {
+            this.provider = existing.provider;
+            this.clusterName = existing.clusterName;
+            this.registerOutputs({ clusterName: this.clusterName });
+            return;
+        }
+
+        const child = { parent: this };
+        const autopilot = platform.gkeMode === "autopilot";
+        const cluster = new gcp.container.Cluster(`${name}-gke`, {
+            location: platform.region,
+            project: platform.project,
+            releaseChannel: { channel: "REGULAR" },
+            // A backend switch must be able to remove the cluster; keep long-lived clusters in their own stack instead.
+            deletionProtection: false,
+            ipAllocationPolicy: {},
+            ...(autopilot
+                ? { enableAutopilot: true }
+                : {
+                    // The default pool cannot be autoscaled the way we need; replace it with our own.
+                    removeDefaultNodePool: true,
+                    initialNodeCount: 1,
+                    workloadIdentityConfig: { workloadPool: `${platform.project}.svc.id.goog` },
+                }),
+        }, child);
+
+        const dependsOn: pulumi.Resource[] = [cluster];
+        if (!autopilot) {
+            dependsOn.push(new gcp.container.NodePool(`${name}-nodes`, {
+                cluster: cluster.name,
+                location: platform.region,
+                project: platform.project,
+                // Totals across the region's zones, not per zone.
+                autoscaling: { totalMinNodeCount: platform.nodeCount.min, totalMaxNodeCount: platform.nodeCount.max, locationPolicy: "BALANCED" },
+                management: { autoRepair: true, autoUpgrade: true },
+                nodeConfig: {
+                    machineType: platform.nodeMachineType,
+                    oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+                    workloadMetadataConfig: { mode: "GKE_METADATA" },
+                    shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+                },
+            }, child));
+        }
+
+        const kubeconfig = execKubeconfig({
+            clusterName: cluster.name,
+            endpoint: cluster.endpoint,
+            caData: cluster.masterAuth.clusterCaCertificate.apply((ca) => ca ?? ""),
+            exec: { command: "gke-gcloud-auth-plugin", args: [] },
+        });
+        this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: pulumi.secret(kubeconfig) }, { ...child, dependsOn });
+        this.clusterName = cluster.name;
+        this.registerOutputs({ clusterName: this.clusterName });
+    }
+}
+
+/** Arguments of {@link GkeModelReader}. */
+export interface GkeModelReaderArgs {
+    /** GCP project of the cluster. */
+    project: string;
+    /** Bucket holding the models. */
+    bucket: pulumi.Input<string>;
+    /** Namespace of the Kubernetes service account. */
+    namespace: string;
+    /** Kubernetes service account the pods run as. */
+    serviceAccount: string;
+}
+
+/**
+ * Workload Identity for bucket-sourced models: a Google service account that may read the bucket and that the
+ * pods' Kubernetes service account impersonates (annotation iam.gke.io/gcp-service-account).
+ */
+export class GkeModelReader extends pulumi.ComponentResource {
+    /** Annotations for the Kubernetes service account. */
+    public readonly serviceAccountAnnotations: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: GkeModelReaderArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("model-serving:gke:ModelReader", name, {}, opts);
+        const child = { parent: this };
+        const account = new gcp.serviceaccount.Account(`${name}-identity`, {
+            accountId: `${args.serviceAccount.slice(0, 22)}-models`,
+            displayName: `${args.serviceAccount} model reader (GKE Workload Identity)`,
+            project: args.project,
+        }, child);
+        new gcp.storage.BucketIAMMember(`${name}-read`, {
+            bucket: args.bucket, role: "roles/storage.objectViewer", member: pulumi.interpolate`serviceAccount:${account.email}`,
+        }, child);
+        new gcp.serviceaccount.IAMMember(`${name}-workload-identity`, {
+            serviceAccountId: account.name,
+            role: "roles/iam.workloadIdentityUser",
+            member: `serviceAccount:${args.project}.svc.id.goog[${args.namespace}/${args.serviceAccount}]`,
+        }, child);
+        this.serviceAccountAnnotations = { "iam.gke.io/gcp-service-account": account.email };
+        this.registerOutputs({ email: account.email });
+    }
+}

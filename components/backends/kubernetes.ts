@@ -1,0 +1,93 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { KubernetesSettings, ServiceSpec } from "../spec";
+import {
+    autoscalerSpec, commonLabels, deploymentSpec, disruptionBudgetSpec, metricsAdapterValues, MONITORING_NAMESPACE,
+    networkPolicySpec, serviceSpec, type ModelBucket,
+} from "./kubernetesObjects";
+
+/** Arguments of {@link KubernetesWorkload}. */
+export interface KubernetesWorkloadArgs {
+    /** The cloud-independent service. */
+    service: ServiceSpec;
+    /** Namespace, metrics adapter and network settings. */
+    settings: KubernetesSettings;
+    /** Provider for the target cluster (EKS, GKE or any kubeconfig). */
+    provider: k8s.Provider;
+    /** Server image (services/inference/Dockerfile). */
+    image: pulumi.Input<string>;
+    /** Model bucket the init container syncs from when the model source is the bucket. */
+    modelBucket: ModelBucket;
+    /** Annotations binding the ServiceAccount to a cloud identity (GKE Workload Identity). */
+    serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * The service on any Kubernetes cluster:
+ *
+ *   Namespace ─ ServiceAccount ─ Deployment (probes, limits, non-root, preStop drain, zone spread)
+ *                  Service (ClusterIP | LoadBalancer) ─→ pods ←─ HPA v2 (CPU + inference_queue_length)
+ *                  PodDisruptionBudget, NetworkPolicy, [prometheus-adapter Helm release]
+ */
+export class KubernetesWorkload extends pulumi.ComponentResource {
+    /** http://<service>.<namespace>.svc.cluster.local, or the load balancer's address when public. */
+    public readonly url: pulumi.Output<string>;
+    /** Namespace the workload runs in. */
+    public readonly namespaceName: pulumi.Output<string>;
+    /** Deployment name. */
+    public readonly deploymentName: pulumi.Output<string>;
+
+    constructor(name: string, args: KubernetesWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("model-serving:kubernetes:Workload", name, {}, opts);
+        const { service, settings } = args;
+        const child = { parent: this, provider: args.provider };
+        const labels = commonLabels(service);
+
+        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
+            metadata: {
+                name: settings.namespace,
+                // The pods meet the "restricted" Pod Security Standard; enforce it so nothing weaker lands here.
+                labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted" },
+            },
+        }, child);
+        const metadata = { name: service.name, namespace: namespace.metadata.name, labels };
+
+        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, {
+            metadata: { ...metadata, annotations: args.serviceAccountAnnotations },
+            automountServiceAccountToken: false,
+        }, child);
+        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
+            metadata,
+            spec: deploymentSpec(service, args.image, args.modelBucket),
+        }, { ...child, dependsOn: [serviceAccount] });
+        const kubeService = new k8s.core.v1.Service(`${name}-service`, { metadata, spec: serviceSpec(service) }, child);
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-autoscaler`, { metadata, spec: autoscalerSpec(service) }, { ...child, dependsOn: [deployment] });
+        new k8s.policy.v1.PodDisruptionBudget(`${name}-disruption-budget`, { metadata, spec: disruptionBudgetSpec(service) }, child);
+        new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, { metadata, spec: networkPolicySpec(service, settings) }, child);
+
+        if (settings.installMetricsAdapter) {
+            // The HPA's Pods metric comes from the custom.metrics.k8s.io API, which prometheus-adapter serves.
+            new k8s.helm.v3.Release(`${name}-metrics-adapter`, {
+                name: "prometheus-adapter",
+                chart: "prometheus-adapter",
+                version: "4.11.0",
+                repositoryOpts: { repo: "https://prometheus-community.github.io/helm-charts" },
+                namespace: MONITORING_NAMESPACE,
+                createNamespace: true,
+                values: metricsAdapterValues(settings.prometheusUrl),
+            }, child);
+        }
+
+        this.namespaceName = namespace.metadata.name;
+        this.deploymentName = deployment.metadata.name;
+        const clusterUrl = pulumi.interpolate`http://${kubeService.metadata.name}.${namespace.metadata.name}.svc.cluster.local`;
+        this.url = service.exposure === "public"
+            ? pulumi.all([kubeService.status, clusterUrl]).apply(([status, inCluster]) => {
+                const ingress = status?.loadBalancer?.ingress?.[0];
+                const host = ingress?.hostname || ingress?.ip;
+                return host ? `http://${host}` : inCluster;
+            })
+            : clusterUrl;
+        this.registerOutputs({ url: this.url, namespace: this.namespaceName, deployment: this.deploymentName });
+    }
+}

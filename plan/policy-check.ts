@@ -1,0 +1,61 @@
+/**
+ * npm run policy:check -- --stack <name> | --config-file <Pulumi.<stack>.yaml> [--policy-config <file>] [--mode preview|update] [--json]
+ *
+ * Runs the policy pack over a mock render of the stack, prints every violation and exits 1 when any is
+ * mandatory, 0 otherwise, 2 when the inputs (stack file, policy config) are unusable.
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { CheckInputError, checkStack, ROOT, StackCheck } from "./policy-stack";
+
+const USAGE = "usage: npm run policy:check -- (--stack <name> | --config-file <path/to/Pulumi.<stack>.yaml>) [--policy-config <file>] [--mode preview|update] [--json]";
+
+function report(check: StackCheck, elapsedMs: number): string {
+    const lines = [`policy pack ${check.packName}: ${check.policyCount} policies, stack ${check.stack} (${check.resourceCount} resources), config ${check.policyConfigFile}`];
+    for (const name of check.unknownPolicies) lines.push(`warning: ${check.policyConfigFile} configures "${name}", which is not a policy of this pack`);
+    for (const v of check.violations) {
+        lines.push(`[${v.enforcementLevel}] ${v.policyName}  ${v.urn ?? "(stack)"}`, `    ${v.message.replace(/\n/g, "\n    ")}`);
+    }
+    const mandatory = check.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    lines.push(`${mandatory} mandatory, ${check.violations.length - mandatory} advisory violation(s) in ${elapsedMs} ms`);
+    return lines.join("\n");
+}
+
+async function main(): Promise<number> {
+    const { values } = parseArgs({
+        options: {
+            stack: { type: "string" }, "config-file": { type: "string" }, "policy-config": { type: "string" },
+            mode: { type: "string", default: "preview" }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false },
+        },
+    });
+    if (values.help) {
+        console.log(USAGE);
+        return 0;
+    }
+    if (Boolean(values.stack) === Boolean(values["config-file"]) || !["preview", "update"].includes(values.mode ?? "")) {
+        console.error(USAGE);
+        return 2;
+    }
+    const configFile = values["config-file"] ? path.resolve(values["config-file"]) : path.join(ROOT, "stacks", `Pulumi.${values.stack}.yaml`);
+    const started = Date.now();
+    try {
+        const check = await checkStack({
+            configFile,
+            policyConfigFile: values["policy-config"] ? path.resolve(values["policy-config"]) : undefined,
+            preview: values.mode === "preview",
+        });
+        console.log(values.json ? JSON.stringify(check, null, 2) : report(check, Date.now() - started));
+        return check.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+    } catch (error) {
+        if (error instanceof CheckInputError) {
+            console.error(`policy:check: ${error.message}`);
+            return 2;
+        }
+        throw error;
+    }
+}
+
+main().then((code) => { process.exitCode = code; }, (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 2;
+});
