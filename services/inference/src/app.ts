@@ -1,0 +1,144 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import type { ServiceConfig } from "./config";
+import { HttpError, formatValidationErrors, handleError } from "./http/errors";
+import { PredictionCache, predictThroughCache } from "./inference/cache";
+import { type ModelSession, ModelRunner, type Prediction } from "./inference/runner";
+import { loadMetadata, openSession } from "./model/loader";
+import type { ModelMetadata } from "./model/metadata";
+import { createMetrics, type ServiceMetrics } from "./metrics";
+import { healthRoutes, type ReadinessState } from "./routes/health";
+import { metricsRoute } from "./routes/metrics";
+import { predictRoutes } from "./routes/predict";
+import { v2Routes } from "./routes/v2";
+
+export interface BuildAppOptions {
+    config: ServiceConfig;
+    /** Defaults to `metadata.json` in config.modelDir. */
+    metadata?: ModelMetadata;
+    /** Defaults to opening `model.onnx` in config.modelDir; the app is ready once it resolves. */
+    session?: Promise<ModelSession>;
+    /** Pino options; defaults to JSON on stdout at config.logLevel. */
+    logger?: FastifyServerOptions["logger"];
+    /** Extra fields on every request's log lines (the Lambda entry adds `cold`). */
+    logBindings?: () => Record<string, unknown>;
+}
+
+/** What the entry points need to steer the app's lifecycle. */
+export interface Serving {
+    metadata: ModelMetadata;
+    metrics: ServiceMetrics;
+    /** Resolves once the model is loaded and warmed; rejects with the reason it could not be. */
+    loaded: Promise<void>;
+    readiness(): ReadinessState;
+    /** Readiness turns 503 at once; the caller then closes the app. */
+    startDraining(): void;
+}
+
+declare module "fastify" {
+    interface FastifyInstance {
+        serving: Serving;
+    }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Honour a caller's x-request-id when it is sane, so one id follows a request across services. */
+function requestId(request: IncomingMessage): string {
+    const header = request.headers["x-request-id"];
+    return typeof header === "string" && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+/** The one factory behind the server, the Lambda handler and the tests. */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+    const { config } = options;
+    const metadata = options.metadata ?? loadMetadata(config.modelDir);
+    const logBindings = options.logBindings;
+    const app = fastify({
+        logger: options.logger ?? { level: config.logLevel },
+        bodyLimit: config.bodyLimitBytes,
+        genReqId: requestId,
+        requestIdHeader: false,
+        return503OnClosing: true,
+        forceCloseConnections: "idle",
+        ajv: {
+            // Strict JSON: no type coercion, unknown fields are errors rather than silently dropped, no NaN/Infinity.
+            customOptions: { coerceTypes: false, removeAdditional: false, strictNumbers: true, allErrors: false },
+        },
+        schemaErrorFormatter: formatValidationErrors,
+        ...(logBindings ? { childLoggerFactory: (logger, bindings, opts) => logger.child({ ...bindings, ...logBindings() }, opts) } : {}),
+    });
+
+    const metrics = createMetrics({ model: metadata.name, model_version: metadata.version });
+    const cache = config.cacheMaxEntries > 0
+        ? new PredictionCache({ maxEntries: config.cacheMaxEntries, ttlSeconds: config.cacheTtlSeconds, hits: metrics.cacheHits, misses: metrics.cacheMisses })
+        : undefined;
+
+    let runner: ModelRunner | undefined;
+    let loadFailed = false;
+    let draining = false;
+    const sessionPromise = options.session ?? openSession(config.modelDir, metadata);
+    const loaded = sessionPromise.then(
+        (session) => {
+            runner = new ModelRunner(session, metadata.features.length, metrics);
+        },
+        (error: unknown) => {
+            loadFailed = true;
+            throw error;
+        },
+    );
+    // The entry point decides what a failed load means (exit); until it looks, this is not an unhandled rejection.
+    loaded.catch(() => undefined);
+    app.addHook("onClose", async () => {
+        const session = await sessionPromise.catch(() => undefined);
+        if (session && "release" in session && typeof session.release === "function") await session.release();
+    });
+
+    const readiness = (): ReadinessState => (draining ? "draining" : loadFailed ? "failed" : runner ? "ready" : "loading");
+    const predict = async (rows: number[][]): Promise<Prediction[]> => {
+        if (runner === undefined) {
+            metrics.rejected.inc({ reason: "not_ready" });
+            throw new HttpError(503, "the model is still loading; retry shortly", { "retry-after": "1" });
+        }
+        return predictThroughCache(rows, runner, cache);
+    };
+
+    app.decorate("serving", {
+        metadata,
+        metrics,
+        loaded,
+        readiness,
+        startDraining: () => {
+            draining = true;
+        },
+    } satisfies Serving);
+    // JSON is the only body type any route takes; anything else is a 415, not a schema error on a string.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("application/json", { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
+    app.setErrorHandler(handleError);
+    app.setNotFoundHandler((request, reply) => {
+        void reply.code(404).send({ error: `no route ${request.method} ${request.url.slice(0, 200)}; see /docs` });
+    });
+    app.addHook("onSend", async (request, reply) => {
+        void reply.header("x-request-id", request.id);
+    });
+
+    await app.register(swagger, {
+        openapi: {
+            info: {
+                title: `${metadata.name} inference service`,
+                version: metadata.version,
+                description: metadata.description,
+            },
+        },
+    });
+    await app.register(swaggerUi, { routePrefix: "/docs" });
+    await app.register(healthRoutes, { readiness });
+    await app.register(metricsRoute, { registry: metrics.registry });
+    await app.register(predictRoutes, { metadata, maxBatch: config.predictMaxBatch, predict });
+    await app.register(v2Routes, { prefix: "/v2", metadata, maxBatch: config.predictMaxBatch, predict, isReady: () => readiness() === "ready" });
+    return app;
+}

@@ -1,0 +1,83 @@
+import * as path from "node:path";
+
+/** Everything the service reads from its environment, parsed once at startup. */
+export interface ServiceConfig {
+    port: number;
+    host: string;
+    modelDir: string;
+    logLevel: LogLevel;
+    shutdownGraceSeconds: number;
+    predictMaxBatch: number;
+    cacheMaxEntries: number;
+    cacheTtlSeconds: number;
+    bodyLimitBytes: number;
+}
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The bundled model ships next to src/ and dist/, so this resolves in the repo, the image and Lambda alike. */
+export const DEFAULT_MODEL_DIR = path.resolve(__dirname, "..", "models", "property-valuation", "1");
+
+export const DEFAULT_CONFIG: ServiceConfig = {
+    port: 8080,
+    host: "0.0.0.0",
+    modelDir: DEFAULT_MODEL_DIR,
+    logLevel: "info",
+    shutdownGraceSeconds: 10,
+    predictMaxBatch: 256,
+    cacheMaxEntries: 10000,
+    cacheTtlSeconds: 300,
+    bodyLimitBytes: 1048576,
+};
+
+export class ConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(`invalid configuration: ${problems.join("; ")}`);
+        this.name = "ConfigError";
+    }
+}
+
+interface IntegerRule {
+    variable: string;
+    min: number;
+    max: number;
+}
+
+function parseInteger(env: NodeJS.ProcessEnv, rule: IntegerRule, fallback: number, problems: string[]): number {
+    const raw = env[rule.variable];
+    if (raw === undefined || raw.trim() === "") return fallback;
+    const value = Number(raw.trim());
+    if (!/^[0-9]+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < rule.min || value > rule.max) {
+        problems.push(`${rule.variable}=${JSON.stringify(raw)} must be an integer from ${rule.min} to ${rule.max}`);
+        return fallback;
+    }
+    return value;
+}
+
+/**
+ * Parses the service's environment variables. Collects every problem before failing so that one
+ * deploy reveals all mistakes at once, each message naming the variable and what it accepts.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv): ServiceConfig {
+    const problems: string[] = [];
+    const d = DEFAULT_CONFIG;
+    const logLevel = (env.LOG_LEVEL?.trim() || d.logLevel) as LogLevel;
+    if (!LOG_LEVELS.includes(logLevel)) {
+        problems.push(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)} must be one of ${LOG_LEVELS.join(", ")}`);
+    }
+    const config: ServiceConfig = {
+        // 0 asks the OS for a free port, which tests and local tools use.
+        port: parseInteger(env, { variable: "PORT", min: 0, max: 65535 }, d.port, problems),
+        host: env.HOST?.trim() || d.host,
+        modelDir: env.MODEL_DIR?.trim() ? path.resolve(env.MODEL_DIR.trim()) : d.modelDir,
+        logLevel,
+        shutdownGraceSeconds: parseInteger(env, { variable: "SHUTDOWN_GRACE_SECONDS", min: 1, max: 3600 }, d.shutdownGraceSeconds, problems),
+        predictMaxBatch: parseInteger(env, { variable: "PREDICT_MAX_BATCH", min: 1, max: 100000 }, d.predictMaxBatch, problems),
+        cacheMaxEntries: parseInteger(env, { variable: "CACHE_MAX_ENTRIES", min: 0, max: 10000000 }, d.cacheMaxEntries, problems),
+        cacheTtlSeconds: parseInteger(env, { variable: "CACHE_TTL_SECONDS", min: 1, max: 604800 }, d.cacheTtlSeconds, problems),
+        bodyLimitBytes: parseInteger(env, { variable: "BODY_LIMIT_BYTES", min: 1024, max: 104857600 }, d.bodyLimitBytes, problems),
+    };
+    if (problems.length > 0) throw new ConfigError(problems);
+    return config;
+}

@@ -1,0 +1,15 @@
+// AWS Lambda entry (image CMD `dist/lambda.handler`): API Gateway HTTP API v2 and Function URL events.
+import type { Context } from "aws-lambda";
+import pino from "pino";
+import { createLambdaHandler, type HttpEventV2, type LambdaResponse } from "./lambda-handler";
+
+// Module scope runs in the init phase: the model loads once per execution environment, then is reused.
+const ready = createLambdaHandler({ env: process.env }).catch((error: unknown) => {
+    // Exiting fails the init phase visibly (Runtime.ExitError) instead of answering 500 to every event.
+    pino({ name: "inference" }).fatal({ err: error }, `cannot start: ${(error as Error).message}`);
+    process.exit(1);
+});
+
+export async function handler(event: HttpEventV2, context: Context): Promise<LambdaResponse> {
+    return (await ready)(event, context);
+}

@@ -1,0 +1,72 @@
+import type { FeatureSpec, ModelMetadata } from "./metadata";
+
+/** /predict accepts a zipcode in place of this feature and looks its score up in the metadata. */
+export const LOCATION_FEATURE = "location_score";
+export const ZIPCODE_FIELD = "zipcode";
+
+export type PredictInstance = Record<string, number | string>;
+
+function featureSchema(feature: FeatureSpec): Record<string, unknown> {
+    return {
+        type: feature.integer ? "integer" : "number",
+        minimum: feature.min,
+        maximum: feature.max,
+        description: `${feature.description} (${feature.unit})`,
+    };
+}
+
+function acceptsZipcode(metadata: ModelMetadata): boolean {
+    return metadata.features.some((f) => f.name === LOCATION_FEATURE) && Object.keys(metadata.location_scores).length > 0;
+}
+
+/** JSON schema of one property to value, generated from the model's metadata so ranges never drift. */
+export function instanceSchema(metadata: ModelMetadata): Record<string, unknown> {
+    const properties: Record<string, unknown> = Object.fromEntries(metadata.features.map((f) => [f.name, featureSchema(f)]));
+    const schema: Record<string, unknown> = {
+        type: "object",
+        additionalProperties: false,
+        properties,
+        required: metadata.features.map((f) => f.name),
+    };
+    if (!acceptsZipcode(metadata)) return schema;
+    properties[ZIPCODE_FIELD] = {
+        type: "string",
+        pattern: "^[0-9]{5}$",
+        enum: Object.keys(metadata.location_scores).sort(),
+        description: `5-digit zipcode the model knows, in place of ${LOCATION_FEATURE}`,
+    };
+    return {
+        ...schema,
+        required: metadata.features.filter((f) => f.name !== LOCATION_FEATURE).map((f) => f.name),
+        // Exactly one of location_score and zipcode; the error formatter words the `not` case.
+        // `type` inside `if` so that a non-object skips to `else` and then fails on `type`, the clearer message.
+        if: { type: "object", required: [ZIPCODE_FIELD] },
+        then: { not: { required: [LOCATION_FEATURE] } },
+        else: { required: [LOCATION_FEATURE] },
+    };
+}
+
+/**
+ * The feature vector in tensor column order. The body has passed the schema, so a zipcode is known
+ * and every feature present.
+ */
+export function rowFromInstance(metadata: ModelMetadata, instance: PredictInstance): number[] {
+    return metadata.features.map((feature) => {
+        if (feature.name === LOCATION_FEATURE && typeof instance[ZIPCODE_FIELD] === "string") {
+            return metadata.location_scores[instance[ZIPCODE_FIELD]];
+        }
+        return instance[feature.name] as number;
+    });
+}
+
+/** Checks a row that arrived as a tensor (v2) against the same rules the /predict schema enforces. */
+export function rowProblem(metadata: ModelMetadata, row: readonly number[]): string | undefined {
+    for (const [column, feature] of metadata.features.entries()) {
+        const value = row[column];
+        if (!Number.isFinite(value)) return `${feature.name} must be a finite number`;
+        if (value < feature.min) return `${feature.name} must be >= ${feature.min}, got ${value}`;
+        if (value > feature.max) return `${feature.name} must be <= ${feature.max}, got ${value}`;
+        if (feature.integer && !Number.isInteger(value)) return `${feature.name} must be an integer, got ${value}`;
+    }
+    return undefined;
+}

@@ -1,0 +1,85 @@
+import type { FastifyPluginAsync } from "fastify";
+import type { Prediction } from "../inference/runner";
+import { errorResponseSchema } from "../http/errors";
+import { instanceSchema, type PredictInstance, rowFromInstance } from "../model/features";
+import type { ModelMetadata } from "../model/metadata";
+
+export interface PredictRouteOptions {
+    metadata: ModelMetadata;
+    maxBatch: number;
+    predict: (rows: number[][]) => Promise<Prediction[]>;
+}
+
+const predictionSchema = {
+    type: "object",
+    required: ["estimated_value", "confidence_interval", "model_version"],
+    properties: {
+        estimated_value: { type: "number", description: "Estimated value in USD" },
+        confidence_interval: {
+            type: "array",
+            items: { type: "number" },
+            minItems: 2,
+            maxItems: 2,
+            description: "[low, high] bounds in USD at the model's interval level",
+        },
+        model_version: { type: "string" },
+    },
+} as const;
+
+interface BatchBody {
+    instances: PredictInstance[];
+}
+type PredictBody = PredictInstance | BatchBody;
+
+function isBatch(body: PredictBody): body is BatchBody {
+    return Array.isArray(body.instances);
+}
+
+/** POST /predict: one property, or {instances: [...]} up to the configured maximum batch. */
+export const predictRoutes: FastifyPluginAsync<PredictRouteOptions> = async (app, { metadata, maxBatch, predict }) => {
+    const instance = instanceSchema(metadata);
+    const toResponse = (p: Prediction) => ({
+        estimated_value: p.estimate,
+        confidence_interval: [p.lower, p.upper],
+        model_version: metadata.version,
+    });
+
+    app.post<{ Body: PredictBody }>(
+        "/predict",
+        {
+            schema: {
+                summary: "Estimate a property's value",
+                description: `Features and their valid ranges come from the model's metadata (${metadata.name} v${metadata.version}).`,
+                body: {
+                    if: { type: "object", required: ["instances"] },
+                    then: {
+                        type: "object",
+                        additionalProperties: false,
+                        required: ["instances"],
+                        properties: { instances: { type: "array", minItems: 1, maxItems: maxBatch, items: instance } },
+                    },
+                    else: instance,
+                },
+                response: {
+                    // One object type for both shapes: fast-json-stringify skips absent keys, and avoids oneOf's per-reply validation.
+                    200: {
+                        type: "object",
+                        description: "A single prediction, or {predictions} in request order for {instances}",
+                        properties: { ...predictionSchema.properties, predictions: { type: "array", items: predictionSchema } },
+                    },
+                    "4xx": errorResponseSchema,
+                    "5xx": errorResponseSchema,
+                },
+            },
+        },
+        async (request) => {
+            const body = request.body;
+            if (isBatch(body)) {
+                const predictions = await predict(body.instances.map((i) => rowFromInstance(metadata, i)));
+                return { predictions: predictions.map(toResponse) };
+            }
+            const [prediction] = await predict([rowFromInstance(metadata, body)]);
+            return toResponse(prediction);
+        },
+    );
+};

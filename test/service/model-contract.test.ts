@@ -1,0 +1,78 @@
+import { strict as assert } from "node:assert";
+import { instanceSchema, rowFromInstance, rowProblem } from "../../services/inference/src/model/features";
+import { checkSessionAgreesWithMetadata, MetadataError, parseMetadata } from "../../services/inference/src/model/metadata";
+import { warmupRow } from "../../services/inference/src/model/loader";
+import { linearModelMetadata } from "./fixtures/linear-model";
+
+const metadata = parseMetadata(linearModelMetadata());
+const signature = {
+    inputNames: ["features"],
+    outputNames: ["estimate", "lower", "upper"],
+    inputMetadata: [{ name: "features", isTensor: true as const, type: "float32", shape: ["N", 5] }],
+};
+
+/** The fields the tests below break, typed loosely enough to break them. */
+interface MutableMetadata {
+    version?: string;
+    features: Array<{ name: string; max: number }>;
+    inputs: Array<{ shape: number[] }>;
+    outputs: unknown[];
+    location_scores: Record<string, number>;
+}
+
+describe("model metadata contract", () => {
+    it("accepts metadata that follows the contract", () => {
+        assert.equal(metadata.features.length, 5);
+        assert.doesNotThrow(() => checkSessionAgreesWithMetadata(metadata, signature));
+    });
+
+    const broken: Array<[string, (m: MutableMetadata) => void, RegExp]> = [
+        ["a missing version", (m) => delete m.version, /must have required property 'version'/],
+        ["a feature whose min is not below its max", (m) => (m.features[0].max = 1), /"square_feet" has min 200 not below max 1/],
+        ["an input shape without one column per feature", (m) => (m.inputs[0].shape = [-1, 4]), /must be \[-1, 5\]/],
+        ["a missing output", (m) => m.outputs.pop(), /must NOT have fewer than 3 items|lacks "upper"/],
+        ["a zipcode key that is not 5 digits", (m) => (m.location_scores.abc = 1), /property name must be valid|must match pattern/],
+        ["a duplicated feature", (m) => (m.features[1].name = "square_feet"), /listed twice/],
+    ];
+    for (const [what, breakIt, message] of broken) {
+        it(`refuses metadata with ${what}`, () => {
+            const json = linearModelMetadata() as unknown as MutableMetadata;
+            breakIt(json);
+            assert.throws(() => parseMetadata(json), (e: unknown) => e instanceof MetadataError && message.test(e.message));
+        });
+    }
+
+    it("refuses a model whose ONNX inputs, outputs or input shape disagree with the metadata", () => {
+        assert.throws(() => checkSessionAgreesWithMetadata(metadata, { ...signature, inputNames: ["x"] }), /inputs \["x"\] differ/);
+        assert.throws(() => checkSessionAgreesWithMetadata(metadata, { ...signature, outputNames: ["estimate"] }), /lack metadata outputs \["lower","upper"\]/);
+        const wide = [{ name: "features", isTensor: true as const, type: "float32", shape: ["N", 7] }];
+        assert.throws(() => checkSessionAgreesWithMetadata(metadata, { ...signature, inputMetadata: wide }), /float32 \["N",7\], metadata needs float32 \[N, 5\]/);
+    });
+
+    it("warms up with the middle of every range, rounded for integer features", () => {
+        assert.deepEqual(warmupRow(metadata), [7600, 8, 5, 5, 0]);
+    });
+});
+
+describe("feature rows", () => {
+    it("orders a /predict body into tensor columns and resolves a zipcode to its location score", () => {
+        assert.deepEqual(rowFromInstance(metadata, { market_trend: 0.1, bathrooms: 2, bedrooms: 3, square_feet: 2000, location_score: 7 }), [2000, 3, 2, 7, 0.1]);
+        assert.deepEqual(rowFromInstance(metadata, { square_feet: 2000, bedrooms: 3, bathrooms: 2, zipcode: "98004", market_trend: 0.1 }), [2000, 3, 2, 9.1, 0.1]);
+    });
+
+    it("builds the /predict schema from metadata ranges, offering zipcode only when scores exist", () => {
+        const schema = instanceSchema(metadata) as { properties: Record<string, Record<string, unknown>> };
+        assert.deepEqual([schema.properties.bedrooms.type, schema.properties.bedrooms.minimum, schema.properties.bedrooms.maximum], ["integer", 0, 15]);
+        assert.deepEqual(schema.properties.zipcode.enum, ["98001", "98004"]);
+        const withoutScores = instanceSchema({ ...metadata, location_scores: {} }) as { properties: Record<string, unknown>; required: string[] };
+        assert.equal(withoutScores.properties.zipcode, undefined);
+        assert.ok(withoutScores.required.includes("location_score"));
+    });
+
+    it("names the first feature of a tensor row that breaks its range or integer rule", () => {
+        assert.equal(rowProblem(metadata, [2000, 3, 2, 7, 0.1]), undefined);
+        assert.equal(rowProblem(metadata, [100, 3, 2, 7, 0.1]), "square_feet must be >= 200, got 100");
+        assert.equal(rowProblem(metadata, [2000, 3.5, 2, 7, 0.1]), "bedrooms must be an integer, got 3.5");
+        assert.equal(rowProblem(metadata, [2000, 3, 2, 7, Infinity]), "market_trend must be a finite number");
+    });
+});

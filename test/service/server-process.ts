@@ -1,0 +1,71 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import * as path from "node:path";
+import * as readline from "node:readline";
+
+const SERVER_TS = path.resolve(__dirname, "..", "..", "services", "inference", "src", "server.ts");
+
+export type LogLine = Record<string, unknown> & { msg?: string };
+
+/** The real server as a child process, its JSON log lines observable as events. */
+export class ServerProcess {
+    readonly logs: LogLine[] = [];
+    readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+    private readonly waiters: Array<{ match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = [];
+    url = "";
+
+    private constructor(readonly child: ChildProcess) {
+        const lines = readline.createInterface({ input: child.stdout! });
+        lines.on("line", (text) => {
+            let line: LogLine;
+            try {
+                line = JSON.parse(text);
+            } catch {
+                line = { msg: text };
+            }
+            this.logs.push(line);
+            for (const waiter of [...this.waiters]) {
+                if (waiter.match(line)) {
+                    this.waiters.splice(this.waiters.indexOf(waiter), 1);
+                    waiter.resolve(line);
+                }
+            }
+        });
+        child.stderr!.on("data", (chunk) => this.logs.push({ msg: String(chunk), stderr: true }));
+        this.exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+    }
+
+    /** Spawns `server.ts` under tsx (so tests need no build) on a free loopback port. */
+    static spawn(env: Record<string, string>): ServerProcess {
+        const child = spawn(process.execPath, ["--import", "tsx", SERVER_TS], {
+            env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        return new ServerProcess(child);
+    }
+
+    /** Spawns and resolves once the model is loaded and the server ready. */
+    static async start(env: Record<string, string>): Promise<ServerProcess> {
+        const server = ServerProcess.spawn(env);
+        const listening = server.waitForLog((l) => typeof l.msg === "string" && l.msg.startsWith("Server listening at"));
+        const outcome = await Promise.race([
+            Promise.all([listening, server.waitForLog((l) => l.msg === "model loaded and warmed; ready")]),
+            server.exited.then(({ code }) => {
+                throw new Error(`server exited with ${code} before it was ready: ${JSON.stringify(server.logs)}`);
+            }),
+        ]);
+        server.url = String(outcome[0].msg).replace("Server listening at ", "");
+        return server;
+    }
+
+    /** Resolves with the first log line (already seen or future) that matches. */
+    waitForLog(match: (line: LogLine) => boolean): Promise<LogLine> {
+        const seen = this.logs.find(match);
+        if (seen) return Promise.resolve(seen);
+        return new Promise((resolve) => this.waiters.push({ match, resolve }));
+    }
+
+    async stop(): Promise<void> {
+        if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+        await this.exited;
+    }
+}
