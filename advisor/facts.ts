@@ -1,0 +1,36 @@
+/** From a benchmark results file (bench/results/latest.json) to the numbers the capacity model needs. */
+import type { Assumptions, ServiceFacts } from "./types";
+
+/** The part of the benchmark results contract the advisor reads (validated by schemas/bench-results.schema.json). */
+export interface BenchResults {
+    measured_at: string;
+    machine: { cpus: number };
+    cases: { name: string; throughput_rps: number; latency_ms: { p50: number; p99: number }; peak_rss_mb: number }[];
+    cold_start_ms: { server: { median: number }; lambda: { median: number } };
+}
+
+/**
+ * predict-single is the case that matches one user request. The benchmark drives all the machine's
+ * cores, so one core serves throughput/cpus requests per second, and a core counts as
+ * `vcpuPerBenchCore` cloud vCPUs.
+ *
+ * The warm duration is what one request costs when nothing queues in front of it. Under a load test
+ * p50 may include queueing: by Little's law the requests in flight are throughput·p50; when that exceeds
+ * the cores, each request really needs only cpus/throughput seconds. So: min(p50, cpus/throughput).
+ */
+export function serviceFacts(bench: BenchResults, a: Assumptions): ServiceFacts {
+    const single = bench.cases.find((c) => c.name === "predict-single");
+    if (!single) {
+        throw new Error("benchmark results have no predict-single case");
+    }
+    const cpuMsPerRequest = (bench.machine.cpus * 1000) / single.throughput_rps;
+    return {
+        measuredAt: bench.measured_at,
+        rpsPerVcpu: single.throughput_rps / bench.machine.cpus / a.vcpuPerBenchCore,
+        warmDurationMs: Math.min(single.latency_ms.p50, cpuMsPerRequest),
+        warmP99Ms: single.latency_ms.p99,
+        peakRssMb: single.peak_rss_mb,
+        serverColdStartMs: bench.cold_start_ms.server.median,
+        lambdaColdStartMs: bench.cold_start_ms.lambda.median,
+    };
+}
