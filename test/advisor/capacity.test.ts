@@ -34,6 +34,12 @@ describe("advisor capacity model", () => {
         assert.equal(serviceFacts(bench(50), DEFAULT_ASSUMPTIONS).warmDurationMs, 5);
     });
 
+    it("takes the warm p99 from the half-load case when the run has one", () => {
+        const withHalfLoad = bench(4);
+        withHalfLoad.cases.push({ name: "predict-single-half-load", throughput_rps: 200, latency_ms: { p50: 1, p99: 3 }, peak_rss_mb: 400 });
+        assert.equal(serviceFacts(withHalfLoad, DEFAULT_ASSUMPTIONS).warmP99Ms, 3);
+    });
+
     it("serves 120 rps per 1-vCPU replica at 60% target utilisation", () => {
         assert.equal(unitCapacityRps(FACTS, 1, ASSUMPTIONS), 120);
     });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -9,18 +9,20 @@ const tsx = join(repo, "node_modules/.bin/tsx");
 const cli = join(repo, "advisor/cli.ts");
 const fixtureBench = join(__dirname, "fixtures/bench-results.json");
 
+const scratch = mkdtempSync(join(tmpdir(), "advise-cli-"));
+const folder = (name: string): string => mkdtempSync(join(scratch, name));
+
 /** Runs the CLI from an empty folder, so the default bench/results/latest.json is never there. */
 function advise(...args: string[]) {
-    const cwd = mkdtempSync(join(tmpdir(), "advise-cli-"));
-    const run = spawnSync(tsx, [cli, ...args], { cwd, encoding: "utf8", timeout: 60_000 });
-    return { ...run, cwd };
+    return spawnSync(tsx, [cli, ...args], { cwd: folder("cwd-"), encoding: "utf8", timeout: 60_000 });
 }
 
 describe("advise CLI", function () {
     this.timeout(90_000);
+    after(() => rmSync(scratch, { recursive: true, force: true }));
 
     it("prints the table and recommendation, and writes the chart as SVG", () => {
-        const out = mkdtempSync(join(tmpdir(), "advise-out-"));
+        const out = folder("out-");
         const run = advise("--profile", join(repo, "advisor/profiles/proptech-peaks.json"), "--bench", fixtureBench, "--out", out);
         assert.equal(run.status, 0, run.stderr);
         assert.match(run.stdout, /\| backend +\| region +\| monthly cost/);
@@ -32,7 +34,7 @@ describe("advise CLI", function () {
     });
 
     it("prints machine-readable JSON with --json", () => {
-        const out = mkdtempSync(join(tmpdir(), "advise-out-"));
+        const out = folder("out-");
         const run = advise("--profile", join(repo, "advisor/profiles/steady-high.json"), "--bench", fixtureBench, "--out", out, "--json");
         assert.equal(run.status, 0, run.stderr);
         const advice = JSON.parse(run.stdout);
@@ -43,7 +45,7 @@ describe("advise CLI", function () {
     });
 
     it("exits 2 with the field and the rule for a malformed profile, without a stack trace", () => {
-        const dir = mkdtempSync(join(tmpdir(), "advise-bad-"));
+        const dir = folder("bad-");
         const profile = join(dir, "bad.json");
         writeFileSync(profile, JSON.stringify({ rps_by_hour: [1], payload_bytes: "big", latency_slo_ms_p99: 100, region: { aws: "us-east-1" } }));
         const run = advise("--profile", profile, "--bench", fixtureBench);

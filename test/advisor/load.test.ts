@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError, loadBench, loadPrices, loadProfile } from "../../advisor/load";
@@ -22,6 +22,8 @@ function rejects(load: () => unknown, message: RegExp): void {
 }
 
 describe("advisor input validation", () => {
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
     it("accepts a valid profile", () => {
         assert.equal(loadProfile(file("ok.json", valid), PRICES).payload_bytes, 100);
     });
