@@ -1,14 +1,15 @@
 /**
- * npm run policy:check -- --stack <name> | --config-file <Pulumi.<stack>.yaml> [--policy-config <file>] [--mode preview|update] [--json]
+ * npm run policy:check -- --stack <name> | --config-file <Pulumi.<stack>.yaml> [--policy-config <file>] [--resolved] [--json]
  *
- * Runs the policy pack over a mock render of the stack, prints every violation and exits 1 when any is
- * mandatory, 0 otherwise, 2 when the inputs (stack file, policy config) are unusable.
+ * Runs the policy pack over a mock render of the stack (as `npm run plan` renders it: a preview, or with
+ * --resolved the mocks' post-create values), prints every violation and exits 1 when any is mandatory,
+ * 0 otherwise, 2 when the inputs (stack file, policy config, a program that rejects the config) are unusable.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { CheckInputError, checkStack, ROOT, StackCheck } from "./policy-stack";
 
-const USAGE = "usage: npm run policy:check -- (--stack <name> | --config-file <path/to/Pulumi.<stack>.yaml>) [--policy-config <file>] [--mode preview|update] [--json]";
+const USAGE = "usage: npm run policy:check -- (--stack <name> | --config-file <path/to/Pulumi.<stack>.yaml>) [--policy-config <file>] [--resolved] [--json]";
 
 function report(check: StackCheck, elapsedMs: number): string {
     const lines = [`policy pack ${check.packName}: ${check.policyCount} policies, stack ${check.stack} (${check.resourceCount} resources), config ${check.policyConfigFile}`];
@@ -25,14 +26,14 @@ async function main(): Promise<number> {
     const { values } = parseArgs({
         options: {
             stack: { type: "string" }, "config-file": { type: "string" }, "policy-config": { type: "string" },
-            mode: { type: "string", default: "preview" }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false },
+            resolved: { type: "boolean", default: false }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false },
         },
     });
     if (values.help) {
         console.log(USAGE);
         return 0;
     }
-    if (Boolean(values.stack) === Boolean(values["config-file"]) || !["preview", "update"].includes(values.mode ?? "")) {
+    if (Boolean(values.stack) === Boolean(values["config-file"])) {
         console.error(USAGE);
         return 2;
     }
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
         const check = await checkStack({
             configFile,
             policyConfigFile: values["policy-config"] ? path.resolve(values["policy-config"]) : undefined,
-            preview: values.mode === "preview",
+            preview: !values.resolved,
         });
         console.log(values.json ? JSON.stringify(check, null, 2) : report(check, Date.now() - started));
         return check.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
@@ -55,7 +56,9 @@ async function main(): Promise<number> {
     }
 }
 
-main().then((code) => { process.exitCode = code; }, (error: unknown) => {
+// process.exit, not exitCode: a program the render rejects also leaves the Pulumi runtime's own rejection
+// pending, which Node would print as an uncaught error after main returns.
+main().then((code) => process.exit(code), (error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 2;
+    process.exit(2);
 });

@@ -25,3 +25,15 @@ export function objectAt(value: unknown): Record<string, unknown> | undefined {
 export function arrayAt(value: unknown): unknown[] {
     return Array.isArray(value) ? value : [];
 }
+
+/**
+ * The known string values of a property that holds one string or a list of them (IAM members), skipping entries
+ * unknown at preview: those are computed from other resources (a service account's email), never a literal.
+ */
+export function knownStrings(read: () => unknown): string[] {
+    const value = readKnown(read);
+    if (!value.known) return [];
+    if (typeof value.value === "string") return [value.value];
+    const list = arrayAt(value.value);
+    return list.map((_, i) => readKnown(() => list[i])).flatMap((entry) => (entry.known && typeof entry.value === "string" ? [entry.value] : []));
+}

@@ -1,6 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { describe } from "../lib/policy";
-import { arrayAt, objectAt, readKnown } from "../lib/props";
+import { knownStrings, objectAt, readKnown } from "../lib/props";
 import * as t from "../lib/types";
 
 const PUBLIC_ACLS = ["public-read", "public-read-write", "authenticated-read"];
@@ -41,8 +41,8 @@ export function gcsPrivacyProblems(bucket: PolicyResource, resources: PolicyReso
     if (bucket.props.publicAccessPrevention !== "enforced") problems.push(`publicAccessPrevention is "${String(bucket.props.publicAccessPrevention ?? "inherited")}", not "enforced"`);
     if (bucket.props.uniformBucketLevelAccess !== true) problems.push("uniformBucketLevelAccess is not true, so object ACLs can make objects public");
     for (const grant of resources.filter((r) => (t.GCS_IAM_TYPES as readonly string[]).includes(r.type) && targetsBucket(r, bucket))) {
-        const members = [grant.props.member, ...arrayAt(grant.props.members)];
-        const open = members.filter((m) => typeof m === "string" && PUBLIC_MEMBERS.includes(m));
+        const members = [...knownStrings(() => grant.props.member), ...knownStrings(() => grant.props.members)];
+        const open = members.filter((m) => PUBLIC_MEMBERS.includes(m));
         if (open.length > 0) problems.push(`${describe(grant)} grants ${String(grant.props.role)} to ${open.join(", ")}`);
     }
     return problems;

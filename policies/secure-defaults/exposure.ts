@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { forTypes, describe } from "../lib/policy";
-import { arrayAt, objectAt } from "../lib/props";
+import { arrayAt, knownStrings, objectAt } from "../lib/props";
 import * as t from "../lib/types";
 
 const PUBLIC_MEMBERS = ["allUsers", "allAuthenticatedUsers"];
@@ -31,7 +31,7 @@ export function publicInvokers(type: string, props: Record<string, unknown>): st
             .filter((m) => PUBLIC_MEMBERS.includes(m));
     }
     if (!INVOKER_ROLES.includes(String(props.role))) return [];
-    return [props.member, ...arrayAt(props.members)].filter((m): m is string => typeof m === "string" && PUBLIC_MEMBERS.includes(m));
+    return [...knownStrings(() => props.member), ...knownStrings(() => props.members)].filter((m) => PUBLIC_MEMBERS.includes(m));
 }
 
 export const cloudRunPublicInvoker: ResourceValidationPolicy = {
