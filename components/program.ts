@@ -35,7 +35,8 @@ export function modelServingProgram(): ProgramOutputs {
         if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
         throw error;
     }
-    const service = new ModelService(spec.service.name, spec);
+    for (const warning of spec.warnings) pulumi.log.warn(warning);
+    const service = new ModelService(spec.service.name, { service: spec.service, platform: spec.platform });
     return {
         url: service.url,
         backend: service.backend,

@@ -23,7 +23,6 @@ export function specProblems(service: ServiceSpec, platform: Platform): string[]
     switch (platform.backend) {
         case "eks":
         case "gke":
-            if (scaling.min < 1) problems.push(`scaling.min 0 is not available on ${platform.backend} (no scale-to-zero HPA)`);
             if (platform.backend === "eks" && service.model.artifact.source === "bucket" && platform.kubernetes.cluster.kind !== "new") {
                 problems.push("model source bucket on eks needs the new cluster (its Pod Identity agent grants bucket read); use model source image with an existing cluster");
             }

@@ -23,6 +23,8 @@ export interface RenderedResource {
     custom: boolean;
     /** URN of the explicit provider resource, when one was passed. */
     provider?: string;
+    /** True for resources the program reads rather than manages (StackReference). */
+    read?: boolean;
     /** Inputs after Output resolution; unknown-at-preview values are {@link UNKNOWN}, secrets are "[secret]". */
     inputs: Record<string, unknown>;
 }
@@ -124,32 +126,39 @@ async function renderOnce(opts: { stack: string; config: Record<string, string>;
 }
 
 type Callback = (error: Error | null, response?: { getUrn(): string }) => void;
-interface RegisterRequest {
-    getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProvider(): string;
-    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
-interface OutputsRequest { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined }
+type Struct = { toJavaScript(): Record<string, unknown> } | undefined;
+interface RegisterRequest { getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProvider(): string; getObject(): Struct }
+interface ReadRequest { getType(): string; getName(): string; getParent(): string; getProvider(): string; getProperties(): Struct }
+interface OutputsRequest { getUrn(): string; getOutputs(): Struct }
 
 /** Wraps the mock monitor so each registration is recorded with its parent and raw (wire-format) inputs. */
 function recordRegistrations(monitor: MockMonitor, resources: RenderedResource[], onStackOutputs: (outputs: Record<string, unknown>) => void): void {
     const target = monitor as unknown as {
         registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
+        readResource(req: ReadRequest, callback: Callback): Promise<void>;
         registerResourceOutputs(req: OutputsRequest, callback: Callback): void;
+    };
+    const record = (req: RegisterRequest | ReadRequest, urn: string, custom: boolean, inputs: Struct, read: boolean) => {
+        const provider = req.getProvider();
+        resources.push({
+            urn,
+            type: req.getType(),
+            name: req.getName(),
+            ...(req.getParent() ? { parent: req.getParent() } : {}),
+            custom,
+            ...(provider ? { provider: provider.slice(0, provider.lastIndexOf("::")) } : {}),
+            ...(read ? { read } : {}),
+            inputs: plain(inputs?.toJavaScript() ?? {}) as Record<string, unknown>,
+        });
     };
     const register = target.registerResource.bind(monitor);
     target.registerResource = (req, callback) => register(req, (error, response) => {
-        if (!error && response) {
-            const provider = req.getProvider();
-            resources.push({
-                urn: response.getUrn(),
-                type: req.getType(),
-                name: req.getName(),
-                ...(req.getParent() ? { parent: req.getParent() } : {}),
-                custom: req.getCustom(),
-                ...(provider ? { provider: provider.slice(0, provider.lastIndexOf("::")) } : {}),
-                inputs: plain(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-            });
-        }
+        if (!error && response) record(req, response.getUrn(), req.getCustom(), req.getObject(), false);
+        callback(error, response);
+    });
+    const read = target.readResource.bind(monitor);
+    target.readResource = (req, callback) => read(req, (error, response) => {
+        if (!error && response) record(req, response.getUrn(), true, req.getProperties(), true);
         callback(error, response);
     });
     const registerOutputs = target.registerResourceOutputs.bind(monitor);

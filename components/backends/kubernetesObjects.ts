@@ -127,7 +127,8 @@ function modelSyncContainer(service: ServiceSpec, bucket: ModelBucket): k8s.type
 export function autoscalerSpec(service: ServiceSpec): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
     return {
         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: service.name },
-        minReplicas: service.scaling.min,
+        // An HPA cannot scale to zero (without an alpha feature gate); minReplicas 0 means "as few as possible".
+        minReplicas: Math.max(1, service.scaling.min),
         maxReplicas: service.scaling.max,
         metrics: [
             { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: service.scaling.cpuTargetPercent } } },

@@ -9,14 +9,12 @@ export interface ConfigKey {
     name: string;
     /** Pulumi project-config type. */
     type: "string" | "integer" | "boolean" | "array";
-    /** Default as Pulumi.yaml declares it; undefined = required (backend) or absent (kubeconfig). */
+    /** Default as Pulumi.yaml declares it; undefined = required (only backend). */
     default?: string | number | boolean | string[];
     /** One line for Pulumi.yaml and the README. */
     description: string;
     /** Backends the key means something for; a key set to a non-default value elsewhere is an error. */
     backends: readonly Backend[];
-    /** Stored encrypted (`pulumi config set --secret`). */
-    secret?: boolean;
 }
 
 const ALL: readonly Backend[] = ["eks", "gke", "cloudrun", "lambda"];
@@ -48,7 +46,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     { name: "logLevel", type: "string", default: "info", description: "LOG_LEVEL of the service: trace, debug, info, warn, error.", backends: ALL },
     { name: "requestTimeoutSeconds", type: "integer", default: 30, description: "Longest single request: Lambda timeout, Cloud Run request timeout.", backends: ALL },
     { name: "namespace", type: "string", default: "inference", description: "Kubernetes namespace of the workload.", backends: K8S },
-    { name: "kubeconfig", type: "string", secret: true, description: "Kubeconfig of an existing cluster (secret); unset = see clusterStackReference, else a new cluster.", backends: K8S },
+    { name: "kubeconfig", type: "string", default: "", description: "Kubeconfig of an existing cluster (pulumi config set --secret); empty = clusterStackReference, or else a new cluster.", backends: K8S },
     { name: "clusterStackReference", type: "string", default: "", description: "org/project/stack whose output (clusterStackOutput) is the kubeconfig of an existing cluster.", backends: K8S },
     { name: "clusterStackOutput", type: "string", default: "kubeconfig", description: "Output name holding the kubeconfig in clusterStackReference.", backends: K8S },
     { name: "installMetricsAdapter", type: "boolean", default: false, description: "Install prometheus-adapter (Helm) so the HPA can read inference_queue_length.", backends: K8S },

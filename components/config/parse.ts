@@ -21,9 +21,9 @@ const RESERVED_ENV = ["PORT", "MODEL_DIR", "LOG_LEVEL", "SHUTDOWN_GRACE_SECONDS"
 /**
  * Turns one stack's config (fully-qualified keys, values as Pulumi passes them: strings, arrays JSON-encoded) into a
  * validated {@link StackSpec}. `source` is the stack file, e.g. `stacks/Pulumi.dev.yaml`, quoted in every message.
- * Throws {@link ConfigError} listing every problem at once.
+ * Throws {@link ConfigError} listing every problem at once; returns warnings for settings a backend approximates.
  */
-export function parseStackConfig(config: Record<string, string>, source: string): StackSpec {
+export function parseStackConfig(config: Record<string, string>, source: string): StackSpec & { warnings: string[] } {
     const problems: string[] = [];
     const problem = (key: string, value: unknown, why: string) =>
         problems.push(`${source}: ${key} ${JSON.stringify(value)} ${why}`);
@@ -100,8 +100,9 @@ export function parseStackConfig(config: Record<string, string>, source: string)
         concurrency: int("concurrency", 1, 1000),
     };
     if (scaling.min > scaling.max) problem(`${PROJECT}:minReplicas`, scaling.min, `is above ${PROJECT}:maxReplicas ${scaling.max}`);
+    const warnings: string[] = [];
     if (scaling.min === 0 && (backend === "eks" || backend === "gke")) {
-        problem(`${PROJECT}:minReplicas`, 0, `needs scale-to-zero, which a ${backend} HPA does not offer; use 1 or more, or backend cloudrun or lambda`);
+        warnings.push(`${source}: ${PROJECT}:minReplicas 0 asks for scale-to-zero, which a ${backend} HPA does not offer; running at least 1 replica`);
     }
     if (!Number.isNaN(cpuMillis(cpu)) && !Number.isNaN(memoryMiB(memory))) {
         const misfit = backend === "cloudrun" ? cloudRunSizeProblem(cpu, memory) : backend === "lambda" ? lambdaSizeProblem(cpu, memory) : undefined;
@@ -152,9 +153,9 @@ export function parseStackConfig(config: Record<string, string>, source: string)
     const project = config[PROVIDER_KEYS.gcpProject];
     if (cloud === "gcp" && !project) problems.push(`${source}: ${PROVIDER_KEYS.gcpProject} is not set; backend ${backend} runs on gcp and needs it`);
 
-    const platform = parsePlatform(backend, region ?? "", project ?? "", { str, int, bool, oneOf, raw, list, problem });
+    const platform = parsePlatform(backend, region ?? "", project ?? "", { str, int, bool, oneOf, list, problem });
     if (problems.length > 0) throw new ConfigError(problems);
-    return { service, platform };
+    return { service, platform, warnings };
 }
 
 interface Readers {
@@ -162,7 +163,6 @@ interface Readers {
     int(name: string, min: number, max: number): number;
     bool(name: string): boolean;
     oneOf<T extends string>(name: string, allowed: readonly T[]): T;
-    raw(name: string): string | undefined;
     list(name: string): string[];
     problem(key: string, value: unknown, why: string): void;
 }
@@ -196,7 +196,7 @@ const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 function kubernetesSettings(r: Readers): KubernetesSettings {
     const stackReference = r.str("clusterStackReference");
-    const kubeconfigSet = r.raw("kubeconfig") !== undefined;
+    const kubeconfigSet = r.str("kubeconfig") !== "";
     let cluster: ClusterSource = { kind: "new" };
     if (kubeconfigSet && stackReference) {
         r.problem("model-serving:clusterStackReference", stackReference, "cannot be combined with model-serving:kubeconfig; set one of them");

@@ -1,0 +1,114 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { CONFIG_KEYS } from "../../components/config/keys";
+import { ConfigError, parseStackConfig } from "../../components/config/parse";
+
+const SOURCE = "stacks/Pulumi.test.yaml";
+const lambda = { "model-serving:backend": "lambda", "aws:region": "us-east-1" };
+const cloudrun = { "model-serving:backend": "cloudrun", "gcp:region": "us-central1", "gcp:project": "p" };
+const gke = { "model-serving:backend": "gke", "gcp:region": "europe-west4", "gcp:project": "p" };
+
+function problemsOf(config: Record<string, string>): string[] {
+    try {
+        parseStackConfig(config, SOURCE);
+    } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+        throw error;
+    }
+    assert.fail("expected a ConfigError");
+}
+
+describe("stack config → validated spec", () => {
+    it("fills every unset key with its declared default", () => {
+        const spec = parseStackConfig(lambda, SOURCE);
+        assert.equal(spec.service.name, "property-valuation");
+        assert.deepEqual(spec.service.model, { name: "property-valuation", version: "1", artifact: { source: "image", path: "/app/services/inference/models/property-valuation/1" } });
+        assert.equal(spec.service.exposure, "private");
+        assert.deepEqual(spec.service.scaling, { min: 1, max: 5, cpuTargetPercent: 70, queueLengthTarget: 4, concurrency: 8 });
+        assert.deepEqual(spec.platform, { backend: "lambda", region: "us-east-1", architecture: "x86_64", endpoint: "function-url", logRetentionDays: 30 });
+    });
+
+    it("names the stack file, the key, the value and the allowed values for a misspelt backend", () => {
+        assert.deepEqual(problemsOf({ ...lambda, "model-serving:backend": "lamda" }),
+            ['stacks/Pulumi.test.yaml: model-serving:backend "lamda" is not one of eks, gke, cloudrun, lambda']);
+    });
+
+    it("requires a backend", () => {
+        assert.match(problemsOf({ "aws:region": "us-east-1" })[0], /model-serving:backend is not set; set it to one of eks, gke, cloudrun, lambda/);
+    });
+
+    it("rejects a GCP-only setting on a Lambda backend and says which backends use it", () => {
+        assert.deepEqual(problemsOf({ ...lambda, "model-serving:concurrency": "20" }),
+            ['stacks/Pulumi.test.yaml: model-serving:concurrency "20" is a cloudrun setting; backend lambda does not use it (remove it from the stack)']);
+        assert.match(problemsOf({ ...cloudrun, "model-serving:gkeMode": "standard" })[0], /model-serving:gkeMode "standard" is a gke setting; backend cloudrun/);
+    });
+
+    it("accepts another backend's key when it holds the default Pulumi.yaml injects anyway", () => {
+        assert.doesNotThrow(() => parseStackConfig({ ...lambda, "model-serving:concurrency": "8", "model-serving:invokers": "[]" }, SOURCE));
+    });
+
+    it("rejects unknown keys so typos do not silently fall back to defaults", () => {
+        assert.match(problemsOf({ ...lambda, "model-serving:minReplica": "2" })[0], /model-serving:minReplica "2" is not a known key; known keys: backend, serviceName/);
+    });
+
+    it("rejects a region outside the declared residency and lists the regions that would do", () => {
+        const [problem] = problemsOf({ ...gke, "gcp:region": "us-central1", "model-serving:residency": "eu" });
+        assert.match(problem, /^stacks\/Pulumi\.test\.yaml: gcp:region "us-central1" is outside residency eu; allowed gcp regions: europe-west1, /);
+        assert.ok(!problem.includes("europe-west2"), "London is not in the EU");
+        assert.match(problemsOf({ ...gke, "model-serving:residency": "eu", "model-serving:allowedRegions": '["europe-west1"]' })[0],
+            /gcp:region "europe-west4" is outside residency eu, regions \[europe-west1\]; allowed gcp regions: europe-west1$/);
+    });
+
+    it("requires the target cloud's region keys and rejects the other cloud's regions", () => {
+        assert.match(problemsOf({ "model-serving:backend": "eks" })[0], /aws:region is not set; backend eks runs on aws and needs it/);
+        assert.match(problemsOf({ ...lambda, "aws:region": "us-central1" })[0], /aws:region "us-central1" is not a aws region/);
+        assert.match(problemsOf({ "model-serving:backend": "cloudrun", "gcp:region": "us-central1" })[0], /gcp:project is not set/);
+    });
+
+    it("rejects sizes and scaling the chosen backend cannot provide", () => {
+        assert.match(problemsOf({ ...cloudrun, "model-serving:cpu": "500m" })[0], /cpu\/memory "500m\/2Gi" does not fit cloudrun: Cloud Run with concurrency offers whole CPUs only/);
+        assert.match(problemsOf({ ...lambda, "model-serving:minReplicas": "6" })[0], /minReplicas 6 is above model-serving:maxReplicas 5/);
+        assert.match(problemsOf({ ...lambda, "model-serving:maxReplicas": "lots" })[0], /maxReplicas "lots" is not a whole number from 1 to 1000/);
+    });
+
+    it("warns, rather than fails, when a Kubernetes backend cannot scale to zero as minReplicas 0 asks", () => {
+        const spec = parseStackConfig({ ...gke, "model-serving:minReplicas": "0" }, SOURCE);
+        assert.deepEqual(spec.warnings, ["stacks/Pulumi.test.yaml: model-serving:minReplicas 0 asks for scale-to-zero, which a gke HPA does not offer; running at least 1 replica"]);
+        assert.deepEqual(parseStackConfig(cloudrun, SOURCE).warnings, []);
+    });
+
+    it("rejects a bucket-sourced model on Lambda, which cannot mount one", () => {
+        assert.match(problemsOf({ ...lambda, "model-serving:modelSource": "bucket" })[0], /modelSource "bucket" is not available on lambda/);
+    });
+
+    it("parses env entries and refuses to override the variables the component owns", () => {
+        const spec = parseStackConfig({ ...lambda, "model-serving:env": '["CACHE_MAX_ENTRIES=500","GREETING=a=b"]' }, SOURCE);
+        assert.deepEqual(spec.service.env, { CACHE_MAX_ENTRIES: "500", GREETING: "a=b" });
+        assert.match(problemsOf({ ...lambda, "model-serving:env": '["PORT=1"]' })[0], /sets PORT, which the component sets itself/);
+        assert.match(problemsOf({ ...lambda, "model-serving:env": '"X=1"' })[0], /model-serving:env "\\"X=1\\"" is not a list of strings/);
+    });
+
+    it("reads an existing cluster from a stack reference and refuses two cluster sources at once", () => {
+        const spec = parseStackConfig({ ...gke, "model-serving:clusterStackReference": "acme/platform/prod" }, SOURCE);
+        assert.deepEqual(spec.platform.backend === "gke" && spec.platform.kubernetes.cluster, { kind: "stackReference", stack: "acme/platform/prod", outputName: "kubeconfig" });
+        assert.match(problemsOf({ ...gke, "model-serving:clusterStackReference": "a/b/c", "model-serving:kubeconfig": "x" })[0], /cannot be combined with model-serving:kubeconfig/);
+    });
+
+    it("reports every problem at once", () => {
+        assert.equal(problemsOf({ ...lambda, "model-serving:exposure": "open", "model-serving:logLevel": "loud", "model-serving:memory": "2GB" }).length, 3);
+    });
+
+    it("declares in Pulumi.yaml exactly the keys, types and defaults the parser knows", () => {
+        const project = parseYaml(fs.readFileSync(path.resolve(__dirname, "../../Pulumi.yaml"), "utf8"));
+        assert.equal(project.stackConfigDir, "stacks");
+        assert.deepEqual(Object.keys(project.config).sort(), CONFIG_KEYS.map((k) => k.name).sort());
+        for (const key of CONFIG_KEYS) {
+            const declared = project.config[key.name];
+            assert.equal(declared.type, key.type, key.name);
+            assert.deepEqual(declared.default, key.default, key.name);
+            assert.equal(declared.description, key.description, key.name);
+        }
+    });
+});
