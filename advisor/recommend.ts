@@ -13,8 +13,13 @@ export function trafficShape(profile: TrafficProfile): string {
     return `peak ${peak} rps, mean ${mean.toFixed(1)} rps (peak/mean ${ratio}), ${idleHours} of 168 hours idle`;
 }
 
+/** Dollars, with cents only where they matter (under $10). */
+export function formatUsd(x: number): string {
+    return `$${x < 10 ? x.toFixed(2) : x.toFixed(0)}`;
+}
+
 function usd(x: number): string {
-    return `$${x.toFixed(0)}/month`;
+    return `${formatUsd(x)}/month`;
 }
 
 function overflowShare(e: BackendEstimate): number {

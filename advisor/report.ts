@@ -1,5 +1,6 @@
 /** Text output of an advice: a Markdown table (terminal and README) and the full report. */
 import type { Advice } from "./advise";
+import { formatUsd } from "./recommend";
 import type { BackendEstimate } from "./types";
 
 function range(values: number[]): string {
@@ -20,7 +21,7 @@ function row(e: BackendEstimate): string[] {
     return [
         e.backend,
         `${e.cloud} ${e.region}`,
-        `$${e.monthlyCostUsd.toFixed(0)}`,
+        formatUsd(e.monthlyCostUsd),
         capacityText(e),
         e.coldStartsPerDay.toFixed(1),
         e.p99Ms.toFixed(0),

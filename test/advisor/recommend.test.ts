@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { recommend, trafficShape } from "../../advisor/recommend";
+import { formatUsd, recommend, trafficShape } from "../../advisor/recommend";
 import type { BackendEstimate, BackendId } from "../../advisor/types";
 import { profile } from "./helpers";
 
@@ -15,6 +15,11 @@ describe("advisor recommendation", () => {
         const rps = new Array<number>(168).fill(0);
         rps[0] = 84;
         assert.equal(trafficShape(profile(rps)), "peak 84 rps, mean 0.5 rps (peak/mean 168.0x), 167 of 168 hours idle");
+    });
+
+    it("shows cents only for amounts under $10", () => {
+        assert.equal(formatUsd(0.4), "$0.40");
+        assert.equal(formatUsd(371.4), "$371");
     });
 
     it("picks the cheapest backend that meets the SLO over a cheaper one that does not", () => {
