@@ -1,0 +1,120 @@
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { packEnforcementLevel, policies } from "../../policies/pack";
+import { parsePolicyPackConfig, reconcilePolicyPackConfig } from "../../plan/policy-config";
+import { runPolicies } from "../../plan/policy-engine";
+import { policyInputs, renderForPolicies, stackTagsOf } from "../../plan/policy-inputs";
+import { checkStack, policyConfigFileFor, ROOT } from "../../plan/policy-stack";
+import { readStackConfigFile } from "../../plan/render";
+
+const stacksDir = path.join(ROOT, "stacks");
+const fixturesDir = path.join(__dirname, "fixtures");
+const stacks = fs.readdirSync(stacksDir).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
+const mandatory = (check: { violations: { enforcementLevel: string; policyName: string; message: string }[] }) =>
+    check.violations.filter((v) => v.enforcementLevel === "mandatory");
+
+describe("every stack in stacks/ against its policy config", () => {
+    it("finds the five stacks", () => {
+        assert.deepEqual([...stacks].sort(), ["dev", "prod-aws", "prod-eu", "prod-gcp", "staging"]);
+    });
+
+    for (const stack of stacks) {
+        it(`${stack}: has a policy config whose residency matches the stack's own`, () => {
+            const { config } = readStackConfigFile(path.join(stacksDir, `Pulumi.${stack}.yaml`));
+            const given = parsePolicyPackConfig(fs.readFileSync(policyConfigFileFor(stack), "utf8"));
+            const reconciled = reconcilePolicyPackConfig(policies, packEnforcementLevel, given);
+            assert.deepEqual([reconciled.errors, reconciled.unknownPolicies], [[], []]);
+            for (const name of ["data-residency", "replication-residency"]) {
+                assert.equal(reconciled.config[name].properties.residency, config["model-serving:residency"], `${name} residency`);
+                assert.deepEqual(reconciled.config[name].properties.allowedRegions, JSON.parse(config["model-serving:allowedRegions"] ?? "[]"), `${name} allowedRegions`);
+            }
+        });
+
+        it(`${stack}: passes every policy at preview and with resolved values`, async () => {
+            for (const preview of [true, false]) {
+                const check = await checkStack({ configFile: path.join(stacksDir, `Pulumi.${stack}.yaml`), preview });
+                assert.deepEqual(mandatory(check), [], `preview: ${preview}`);
+                assert.ok(check.resourceCount > 5);
+            }
+        });
+    }
+});
+
+describe("deliberately wrong stacks fail with the expected policy", () => {
+    const cases: [fixture: string, policyConfig: string, policy: string][] = [
+        ["region-outside-residency", "prod-gcp", "data-residency"],
+        ["latest-image", "staging", "image-pinned"],
+        ["oversized-lambda", "dev", "lambda-limits"],
+        ["oversized-pods", "prod-aws", "k8s-container-resources"],
+        ["public-service", "staging", "cloudrun-public-invoker"],
+    ];
+
+    it("has a case for every fixture file", () => {
+        assert.deepEqual(fs.readdirSync(fixturesDir).sort(), cases.map(([f]) => `Pulumi.${f}.yaml`).sort());
+    });
+
+    for (const [fixture, policyConfig, policy] of cases) {
+        it(`${fixture} fails ${policy} under the ${policyConfig} policy config`, async () => {
+            const check = await checkStack({ configFile: path.join(fixturesDir, `Pulumi.${fixture}.yaml`), policyConfigFile: policyConfigFileFor(policyConfig), preview: true });
+            assert.deepEqual([...new Set(mandatory(check).map((v) => v.policyName))], [policy]);
+        });
+    }
+
+    // No stack setting can make the program's bucket public or drop its limits (the program always sets them), so
+    // these two start from a compliant render and break it the way a hand edit of the program would.
+    async function checkEdited(stack: string, edit: (inputs: ReturnType<typeof policyInputs>) => ReturnType<typeof policyInputs>) {
+        const { stack: name, config } = readStackConfigFile(path.join(stacksDir, `Pulumi.${stack}.yaml`));
+        const { rendered, dependencies } = await renderForPolicies({ stack: name, config, preview: true });
+        const given = parsePolicyPackConfig(fs.readFileSync(policyConfigFileFor(stack), "utf8"));
+        const { config: policyConfig } = reconcilePolicyPackConfig(policies, packEnforcementLevel, given);
+        return runPolicies({ policies, config: policyConfig, resources: edit(policyInputs(rendered, dependencies)), stackTags: stackTagsOf(ROOT) });
+    }
+
+    it("a bucket without its public access block fails bucket-private", async () => {
+        const result = await checkEdited("dev", (inputs) => inputs.filter((r) => r.type !== "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"));
+        assert.deepEqual(mandatory(result).map((v) => v.policyName), ["bucket-private"]);
+        assert.match(mandatory(result)[0].message, /no BucketPublicAccessBlock targets it/);
+    });
+
+    it("a Deployment container without limits fails k8s-container-resources", async () => {
+        const result = await checkEdited("prod-gcp", (inputs) => inputs.map((r) => {
+            if (r.type !== "kubernetes:apps/v1:Deployment") return r;
+            const copy = structuredClone(r);
+            for (const c of (copy.props as { spec: { template: { spec: { containers: { resources?: unknown }[] } } } }).spec.template.spec.containers) delete c.resources;
+            return copy;
+        }));
+        assert.deepEqual([...new Set(mandatory(result).map((v) => v.policyName))], ["k8s-container-resources"]);
+        assert.match(mandatory(result)[0].message, /resources.requests.cpu is not set/);
+    });
+});
+
+describe("npm run policy:check", function () {
+    // Each run is a fresh tsx process loading the cloud SDKs: seconds, more on a busy CI runner.
+    this.timeout(120_000);
+    const exec = promisify(execFile);
+    const run = (args: string[]) => exec(process.execPath, [require.resolve("tsx/cli"), "plan/policy-check.ts", ...args], { cwd: ROOT })
+        .then(({ stdout }) => ({ code: 0, stdout }), (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout + error.stderr }));
+
+    it("exits 0 on a compliant stack and 1 with the violation printed on a wrong one", async () => {
+        const [ok, wrong] = await Promise.all([
+            run(["--stack", "dev"]),
+            run(["--config-file", "test/policies/fixtures/Pulumi.latest-image.yaml", "--policy-config", "policies/config/staging.json"]),
+        ]);
+        assert.equal(ok.code, 0, ok.stdout);
+        assert.match(ok.stdout, /0 mandatory/);
+        assert.equal(wrong.code, 1, wrong.stdout);
+        assert.match(wrong.stdout, /\[mandatory\] image-pinned .*cloudrunv2\/service:Service::property-valuation-run-service\n.*uses the mutable tag "latest"/);
+    });
+
+    it("exits 2 naming the problem when the policy config is invalid", async () => {
+        const bad = path.join(ROOT, "results", "tmp", "bad-policy-config.json");
+        fs.mkdirSync(path.dirname(bad), { recursive: true });
+        fs.writeFileSync(bad, JSON.stringify({ "lambda-limits": { maxTimeout: "long" } }));
+        const result = await run(["--stack", "dev", "--policy-config", bad]);
+        assert.equal(result.code, 2);
+        assert.match(result.stdout, /invalid policy config:\n\s+lambda-limits: maxTimeout must be integer/);
+    });
+});
