@@ -23,13 +23,14 @@ export function stackConfigFile(stack: string): string {
 
 /**
  * The whole Pulumi program: read the stack's config, validate it into a spec, declare one ModelService. index.ts
- * runs it for `pulumi up`; plan/render.ts runs the same function under mocks.
+ * runs it for `pulumi up`; plan/render.ts runs the same function under mocks. `configFile` only changes how
+ * messages name the config's origin (the plan CLI reads files from anywhere).
  */
-export function modelServingProgram(): ProgramOutputs {
-    const stack = pulumi.getStack();
+export function modelServingProgram(opts: { configFile?: string } = {}): ProgramOutputs {
+    const source = opts.configFile ?? stackConfigFile(pulumi.getStack());
     let spec;
     try {
-        spec = parseStackConfig(pulumi.runtime.allConfig(), stackConfigFile(stack));
+        spec = parseStackConfig(pulumi.runtime.allConfig(), source);
     } catch (error) {
         // RunError prints just the message: the stack file, key, value and what is allowed.
         if (error instanceof ConfigError) throw new pulumi.RunError(error.message);

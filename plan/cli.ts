@@ -45,7 +45,8 @@ async function main(argv: string[]): Promise<number> {
     }
     try {
         const { stack, config } = readStackConfigFile(file);
-        const rendered = await renderStack({ stack, config, preview: !values.resolved });
+        const configFile = values["config-file"] ? path.relative(process.cwd(), file) || file : undefined;
+        const rendered = await renderStack({ stack, config, preview: !values.resolved, configFile });
         console.log(values.json ? JSON.stringify(rendered.resources, null, 2) : formatPlan(rendered));
         return 0;
     } catch (error) {

@@ -91,6 +91,18 @@ function configValue(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/** What to render. */
+export interface RenderOptions {
+    /** Stack name, as `pulumi stack select` would name it. */
+    stack: string;
+    /** The stack's config, fully-qualified keys (Pulumi.yaml defaults are added). */
+    config: Record<string, string>;
+    /** Run as `pulumi preview`: values the cloud assigns at creation stay {@link UNKNOWN}. */
+    preview?: boolean;
+    /** Config file named in validation messages; default stacks/Pulumi.<stack>.yaml. */
+    configFile?: string;
+}
+
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
@@ -98,13 +110,13 @@ let queue: Promise<unknown> = Promise.resolve();
  * records every registration. Renders are serialised (the Pulumi runtime is process-global) and each one resets
  * config and mocks, so one process can render every stack.
  */
-export function renderStack(opts: { stack: string; config: Record<string, string>; preview?: boolean }): Promise<RenderedStack> {
+export function renderStack(opts: RenderOptions): Promise<RenderedStack> {
     const run = queue.then(() => renderOnce(opts));
     queue = run.catch(() => undefined);
     return run;
 }
 
-async function renderOnce(opts: { stack: string; config: Record<string, string>; preview?: boolean }): Promise<RenderedStack> {
+async function renderOnce(opts: RenderOptions): Promise<RenderedStack> {
     const project = projectFile().name;
     const config = { ...projectConfigDefaults(), ...opts.config };
     const preview = opts.preview ?? false;
@@ -120,7 +132,7 @@ async function renderOnce(opts: { stack: string; config: Record<string, string>;
     const monitor = settings.getMonitor() as unknown as MockMonitor;
     recordRegistrations(monitor, resources, (stackOutputs) => { outputs = stackOutputs; });
 
-    await runInPulumiStack(async () => modelServingProgram());
+    await runInPulumiStack(async () => modelServingProgram({ configFile: opts.configFile }));
     await waitForRpcs();
     return { project, stack: opts.stack, config, resources, outputs };
 }

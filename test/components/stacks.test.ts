@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { jurisdictionOf } from "../../components/regions";
-import { readStackConfigFile, renderStack, type RenderedResource, type RenderedStack } from "../../plan/render";
+import { isUnknown, readStackConfigFile, renderStack, type RenderedResource, type RenderedStack } from "../../plan/render";
 
 const stacksDir = path.resolve(__dirname, "../../stacks");
 const stackFiles = fs.readdirSync(stacksDir).filter((f) => /^Pulumi\..+\.ya?ml$/.test(f)).sort();
@@ -66,6 +66,17 @@ describe("stacks/", () => {
         const broken = structuredClone(deployment);
         ((broken.inputs.spec as { template: { spec: { containers: { ports: unknown[] }[] } } }).template.spec.containers[0].ports[0] as Record<string, unknown>).containerPort = "eighty";
         assert.throws(() => validateKubernetesObject(broken), /containerPort/);
+    });
+
+    it("renders every stack as a preview too, leaving cloud-assigned values unknown instead of inventing them", async function () {
+        this.timeout(120000);
+        for (const file of stackFiles) {
+            const { stack, config } = readStackConfigFile(path.join(stacksDir, file));
+            const preview = await renderStack({ stack, config, preview: true });
+            assert.equal(preview.resources.length, rendered.get(stack)!.resources.length, stack);
+            assert.ok(isUnknown(preview.outputs.url) || String(preview.outputs.url).endsWith(".svc.cluster.local"), `${stack}: ${preview.outputs.url}`);
+            assert.ok(!JSON.stringify(preview.resources).includes("123456789012"), `${stack}: no mock account ids in a preview`);
+        }
     });
 
     it("places every located resource inside the stack's declared residency", () => {
