@@ -45,6 +45,16 @@ export function defineCases(model: ModelInfo, batchSize: number): BenchCase[] {
         { kind: "raw", name: "raw-session", description: "session.run in-process, 1 row", rowsPerRequest: 1 },
         { kind: "raw", name: "raw-session-batch", description: `session.run in-process, ${batchSize} rows`, rowsPerRequest: batchSize },
         { kind: "http", name: "bare-node-http", description: "node:http + onnxruntime, POST /predict, 1 row", server: "bare", path: "/predict", bodies: single, rowsPerRequest: 1, env: {} },
+        {
+            kind: "http",
+            name: "bare-node-http-worker",
+            description: "bare server with session.run in 1 worker thread (experiment)",
+            server: "bare",
+            path: "/predict",
+            bodies: single,
+            rowsPerRequest: 1,
+            env: { ORT_WORKERS: "1" },
+        },
         { kind: "http", name: "predict-single", description: "service POST /predict, 1 row", server: "service", path: "/predict", bodies: single, rowsPerRequest: 1, env: {} },
         {
             kind: "http",

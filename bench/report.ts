@@ -2,7 +2,7 @@
 // targets. Pure functions over measured numbers: no I/O, so the arithmetic and the verdicts are unit-tested.
 import type { ColdStartResult, LambdaColdStartResult } from "./cold-start";
 import type { LatencyPercentiles } from "./stats";
-import { round } from "./stats";
+import { median, round } from "./stats";
 
 export interface CaseResult {
     name: string;
@@ -79,6 +79,30 @@ export function evaluateTargets(
     const serviceRss = cases.filter((c) => SERVICE_CASES.includes(c.name)).map((c) => c.peak_rss_mb);
     add("service peak RSS", "<= 200 MB", serviceRss.length ? Math.max(...serviceRss) : undefined, (m) => m <= 200);
     return targets;
+}
+
+/**
+ * One result per case from several interleaved rounds: the median round's throughput and latency percentiles
+ * (the machine is shared, so a round that another job slowed down must not decide a ratio), the highest peak
+ * RSS, and the requests, failures and seconds of all rounds added up.
+ */
+export function combineRounds(rounds: readonly (readonly CaseResult[])[]): CaseResult[] {
+    const names = [...new Set(rounds.flatMap((r) => r.map((c) => c.name)))];
+    return names.map((name) => {
+        const runs = rounds.flatMap((r) => r.filter((c) => c.name === name));
+        const mid = (pick: (c: CaseResult) => number): number => median(runs.map(pick));
+        const throughput = mid((c) => c.throughput_rps);
+        return {
+            ...runs[0],
+            throughput_rps: round(throughput, 1),
+            rows_per_sec: round(throughput * runs[0].rows_per_request, 1),
+            latency_ms: { p50: mid((c) => c.latency_ms.p50), p90: mid((c) => c.latency_ms.p90), p99: mid((c) => c.latency_ms.p99) },
+            peak_rss_mb: Math.max(...runs.map((c) => c.peak_rss_mb)),
+            requests: runs.reduce((n, c) => n + c.requests, 0),
+            failures: runs.reduce((n, c) => n + c.failures, 0),
+            duration_s: round(runs.reduce((n, c) => n + c.duration_s, 0), 2),
+        };
+    });
 }
 
 function markdownTable(header: string[], rows: string[][]): string {

@@ -10,7 +10,7 @@ import { lambdaColdStart, serverColdStart } from "./cold-start";
 import { runClosedLoad, runPacedLoad, type LoadResult } from "./load";
 import { readModelInfo, singlePredictBodies, featureRows } from "./payloads";
 import { freePort, peakRssMb, repoRoot, spawnNode, waitForStatus, type SpawnedNode } from "./processes";
-import { computeRatios, evaluateTargets, formatTables, type BenchResults, type CaseResult } from "./report";
+import { combineRounds, computeRatios, evaluateTargets, formatTables, type BenchResults, type CaseResult } from "./report";
 import { parseSettings, USAGE, type BenchSettings } from "./settings";
 import { round } from "./stats";
 
@@ -116,15 +116,21 @@ async function main(): Promise<void> {
     const measureColdStart = settings.only.length === 0 || settings.only.includes("cold-start");
     if (measureColdStart || cases.some((c) => c.kind === "http" && c.server === "service")) ensureServiceBuilt();
     const loadBefore = os.loadavg();
-    progress(`${settings.mode} mode: ${cases.length} cases × (${settings.warmupSec} s warm-up + ${settings.durationSec} s), load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")}`);
+    progress(`${settings.mode} mode: ${settings.rounds} rounds × ${cases.length} cases × (${settings.warmupSec} s warm-up + ${settings.durationSec} s), load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")}`);
 
-    const results: CaseResult[] = [];
-    for (const [i, c] of cases.entries()) {
-        progress(`[${i + 1}/${cases.length}] ${c.name}: ${c.description}`);
-        const result = c.kind === "raw" ? await runRawCase(c, settings) : await runHttpCase(c, settings, results);
-        progress(`    ${result.throughput_rps} req/s, ${result.rows_per_sec} rows/s, p99 ${result.latency_ms.p99} ms, peak RSS ${result.peak_rss_mb} MB, ${result.failures} failures`);
-        results.push(result);
+    // Cases run in interleaved rounds so that every case sees the same mix of other jobs on the shared cores.
+    const rounds: CaseResult[][] = [];
+    for (let r = 1; r <= settings.rounds; r++) {
+        const thisRound: CaseResult[] = [];
+        for (const [i, c] of cases.entries()) {
+            progress(`round ${r}/${settings.rounds} [${i + 1}/${cases.length}] ${c.name}: ${c.description}`);
+            const result = c.kind === "raw" ? await runRawCase(c, settings) : await runHttpCase(c, settings, thisRound);
+            progress(`    ${result.throughput_rps} req/s, ${result.rows_per_sec} rows/s, p99 ${result.latency_ms.p99} ms, peak RSS ${result.peak_rss_mb} MB, ${result.failures} failures`);
+            thisRound.push(result);
+        }
+        rounds.push(thisRound);
     }
+    const results = combineRounds(rounds);
 
     const coldStart: BenchResults["cold_start_ms"] = {};
     if (measureColdStart) {
@@ -141,7 +147,7 @@ async function main(): Promise<void> {
         measured_at: new Date().toISOString(),
         machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? "unknown", node: process.version, loadavg: loadBefore.map((l) => round(l)), loadavg_after: os.loadavg().map((l) => round(l)) },
         mode: settings.mode,
-        settings: { duration_s: settings.durationSec, warmup_s: settings.warmupSec, connections: settings.connections, batch_size: settings.batchSize, cold_runs: settings.coldRuns, log_level: settings.logLevel, model_dir: path.relative(repoRoot, settings.modelDir) },
+        settings: { rounds: settings.rounds, duration_s: settings.durationSec, warmup_s: settings.warmupSec, connections: settings.connections, batch_size: settings.batchSize, cold_runs: settings.coldRuns, log_level: settings.logLevel, model_dir: path.relative(repoRoot, settings.modelDir) },
         cases: results,
         cold_start_ms: coldStart,
         ratios,

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 
 export interface BenchSettings {
     mode: "full" | "short";
+    rounds: number;
     durationSec: number;
     warmupSec: number;
     coldRuns: number;
@@ -16,16 +17,17 @@ export interface BenchSettings {
     only: string[];
 }
 
-const MODE_DEFAULTS: Record<BenchSettings["mode"], Pick<BenchSettings, "durationSec" | "warmupSec" | "coldRuns">> = {
-    // Long enough for a stable p99 (tens of thousands of samples) on 2 shared cores.
-    full: { durationSec: 10, warmupSec: 2, coldRuns: 10 },
+const MODE_DEFAULTS: Record<BenchSettings["mode"], Pick<BenchSettings, "rounds" | "durationSec" | "warmupSec" | "coldRuns">> = {
+    // 3 interleaved rounds of 5 s: tens of thousands of samples per case, and a median round per case.
+    full: { rounds: 3, durationSec: 5, warmupSec: 1, coldRuns: 10 },
     // CI smoke test: every case and both cold starts run, numbers are only sanity-checked.
-    short: { durationSec: 1, warmupSec: 0.3, coldRuns: 2 },
+    short: { rounds: 1, durationSec: 1, warmupSec: 0.3, coldRuns: 2 },
 };
 
 export const USAGE = `npm run bench -- [options]
-  --mode full|short     full (default): 10 s per case, 10 cold starts; short: 1 s per case, 2 cold starts
-  --duration SEC        measured seconds per case (overrides the mode)
+  --mode full|short     full (default): 3 rounds of 5 s per case, 10 cold starts; short: 1 round of 1 s, 2 cold starts
+  --rounds N            interleaved rounds over all cases; each case reports its median round
+  --duration SEC        measured seconds per case and round (overrides the mode)
   --warmup SEC          warm-up seconds per case before measuring
   --cold-runs N         cold-start runs per entry (median reported)
   --connections N       concurrent connections for the closed-loop cases (default 16)
@@ -47,6 +49,7 @@ export function parseSettings(argv: string[], repoRoot: string): BenchSettings {
         args: argv,
         options: {
             mode: { type: "string", default: "full" },
+            rounds: { type: "string" },
             duration: { type: "string" },
             warmup: { type: "string" },
             "cold-runs": { type: "string" },
@@ -62,6 +65,7 @@ export function parseSettings(argv: string[], repoRoot: string): BenchSettings {
     const defaults = MODE_DEFAULTS[values.mode];
     return {
         mode: values.mode,
+        rounds: Math.round(positiveNumber("rounds", values.rounds, defaults.rounds)),
         durationSec: positiveNumber("duration", values.duration, defaults.durationSec),
         warmupSec: positiveNumber("warmup", values.warmup, defaults.warmupSec),
         coldRuns: Math.round(positiveNumber("cold-runs", values["cold-runs"], defaults.coldRuns)),

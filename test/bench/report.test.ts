@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { arrivalSchedule } from "../../bench/load";
-import { computeRatios, evaluateTargets, formatTables, type BenchResults, type CaseResult } from "../../bench/report";
+import { combineRounds, computeRatios, evaluateTargets, formatTables, type BenchResults, type CaseResult } from "../../bench/report";
 
 function caseResult(name: string, rowsPerRequest: number, throughput: number, p99 = 1, rss = 100): CaseResult {
     return {
@@ -96,5 +96,25 @@ describe("bench paced load schedule", () => {
 
     it("sends at least one request even when rate × duration is below one", () => {
         assert.deepEqual(arrivalSchedule(1, 0.1), [0]);
+    });
+});
+
+describe("bench rounds", () => {
+    it("reports each case's median round, its highest RSS and the sum of its requests", () => {
+        const rounds = [
+            [caseResult("predict-single", 1, 1000, 9, 100), caseResult("bare-node-http", 1, 4000, 3, 90)],
+            [caseResult("predict-single", 1, 3000, 5, 130), caseResult("bare-node-http", 1, 1000, 8, 95)],
+            [caseResult("predict-single", 1, 2000, 7, 110), caseResult("bare-node-http", 1, 3000, 4, 92)],
+        ];
+        const [single, bare] = combineRounds(rounds);
+        assert.equal(single.name, "predict-single");
+        assert.equal(single.throughput_rps, 2000);
+        assert.equal(single.rows_per_sec, 2000);
+        assert.equal(single.latency_ms.p99, 7);
+        assert.equal(single.peak_rss_mb, 130);
+        assert.equal(single.requests, 6000);
+        assert.equal(single.duration_s, 3);
+        assert.equal(bare.throughput_rps, 3000);
+        assert.equal(bare.latency_ms.p99, 4);
     });
 });
