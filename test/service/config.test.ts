@@ -14,7 +14,9 @@ describe("service configuration (parseConfig)", () => {
         const config = parseConfig({
             PORT: "9000", MODEL_DIR: "/models/m", LOG_LEVEL: "warn", SHUTDOWN_GRACE_SECONDS: "25", PREDICT_MAX_BATCH: "64",
             CACHE_MAX_ENTRIES: "0", CACHE_TTL_SECONDS: "60", BODY_LIMIT_BYTES: "65536",
+            MAX_QUEUE_LENGTH: "8", MAX_EVENT_LOOP_DELAY_MS: "0", REQUEST_TIMEOUT_SECONDS: "5",
         });
+        assert.deepEqual([config.maxQueueLength, config.maxEventLoopDelayMs, config.requestTimeoutSeconds], [8, 0, 5]);
         assert.deepEqual(
             [config.port, config.modelDir, config.logLevel, config.shutdownGraceSeconds, config.predictMaxBatch, config.cacheMaxEntries, config.cacheTtlSeconds, config.bodyLimitBytes],
             [9000, "/models/m", "warn", 25, 64, 0, 60, 65536],

@@ -7,9 +7,12 @@ import { writeLinearModelDir } from "./fixtures/linear-model";
 export const EXAMPLE_PROPERTY = { square_feet: 2000, bedrooms: 3, bathrooms: 2, location_score: 7, market_trend: 0.1 };
 export const EXAMPLE_ROW = [2000, 3, 2, 7, 0.1];
 
-/** An app on the linear fixture model with a real onnxruntime session, loaded and quiet. */
+/**
+ * An app on the linear fixture model with a real onnxruntime session, loaded and quiet. The event-loop
+ * guard is off unless asked for: mocha's own synchronous work in this process would trip it.
+ */
 export async function buildTestApp(overrides: Partial<ServiceConfig> = {}): Promise<FastifyInstance> {
-    const config: ServiceConfig = { ...DEFAULT_CONFIG, modelDir: writeLinearModelDir(), logLevel: "silent", ...overrides };
+    const config: ServiceConfig = { ...DEFAULT_CONFIG, modelDir: writeLinearModelDir(), logLevel: "silent", maxEventLoopDelayMs: 0, ...overrides };
     const app = await buildApp({ config });
     await app.serving.loaded;
     return app;

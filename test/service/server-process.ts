@@ -34,10 +34,13 @@ export class ServerProcess {
         this.exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
     }
 
-    /** Spawns `server.ts` under tsx (so tests need no build) on a free loopback port. */
+    /**
+     * Spawns `server.ts` under tsx (so tests need no build) on a free loopback port. The event-loop guard
+     * is off unless `env` sets it: on a busy shared machine it would turn requests into 503s at random.
+     */
     static spawn(env: Record<string, string>): ServerProcess {
         const child = spawn(process.execPath, ["--import", "tsx", SERVER_TS], {
-            env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+            env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", MAX_EVENT_LOOP_DELAY_MS: "0", ...env },
             stdio: ["ignore", "pipe", "pipe"],
         });
         return new ServerProcess(child);

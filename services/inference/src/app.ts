@@ -2,11 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import underPressure from "@fastify/under-pressure";
 import fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { ServiceConfig } from "./config";
 import { HttpError, formatValidationErrors, handleError } from "./http/errors";
 import { PredictionCache, predictThroughCache } from "./inference/cache";
-import { type ModelSession, ModelRunner, type Prediction } from "./inference/runner";
+import { type ModelSession, ModelRunner, type Prediction, QueueFullError } from "./inference/runner";
 import { loadMetadata, openSession } from "./model/loader";
 import type { ModelMetadata } from "./model/metadata";
 import { createMetrics, type ServiceMetrics } from "./metrics";
@@ -64,6 +65,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         requestIdHeader: false,
         return503OnClosing: true,
         forceCloseConnections: "idle",
+        // Slow clients: the whole request (headers and body) must arrive within this, or 408.
+        requestTimeout: config.requestTimeoutSeconds * 1000,
+        // Node's default, stated: larger header blocks get 431 before any handler runs.
+        http: { maxHeaderSize: 16 * 1024 },
         ajv: {
             // Strict JSON: no type coercion, unknown fields are errors rather than silently dropped, no NaN/Infinity.
             customOptions: { coerceTypes: false, removeAdditional: false, strictNumbers: true, allErrors: false },
@@ -83,7 +88,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     const sessionPromise = options.session ?? openSession(config.modelDir, metadata);
     const loaded = sessionPromise.then(
         (session) => {
-            runner = new ModelRunner(session, metadata.features.length, metrics);
+            runner = new ModelRunner(session, metadata.features.length, metrics, { maxQueueLength: config.maxQueueLength });
         },
         (error: unknown) => {
             loadFailed = true;
@@ -98,12 +103,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     });
 
     const readiness = (): ReadinessState => (draining ? "draining" : loadFailed ? "failed" : runner ? "ready" : "loading");
+    const overloaded = (message: string): HttpError => new HttpError(503, message, { "retry-after": "1" });
     const predict = async (rows: number[][]): Promise<Prediction[]> => {
         if (runner === undefined) {
             metrics.rejected.inc({ reason: "not_ready" });
-            throw new HttpError(503, "the model is still loading; retry shortly", { "retry-after": "1" });
+            throw overloaded("the model is still loading; retry shortly");
         }
-        return predictThroughCache(rows, runner, cache);
+        try {
+            return await predictThroughCache(rows, runner, cache);
+        } catch (error) {
+            if (!(error instanceof QueueFullError)) throw error;
+            metrics.rejected.inc({ reason: "queue_full" });
+            throw overloaded(error.message);
+        }
     };
 
     app.decorate("serving", {
@@ -138,7 +150,30 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(swaggerUi, { routePrefix: "/docs" });
     await app.register(healthRoutes, { readiness });
     await app.register(metricsRoute, { registry: metrics.registry });
-    await app.register(predictRoutes, { metadata, maxBatch: config.predictMaxBatch, predict });
-    await app.register(v2Routes, { prefix: "/v2", metadata, maxBatch: config.predictMaxBatch, predict, isReady: () => readiness() === "ready" });
+    // Model routes sit in their own context so overload protection never touches /health, /ready or /metrics.
+    await app.register(async (modelRoutes) => {
+        // Refuse before reading the body when the model's queue is already at its bound.
+        modelRoutes.addHook("onRequest", async (request) => {
+            if (request.method === "POST" && runner?.isFull) {
+                metrics.rejected.inc({ reason: "queue_full" });
+                throw overloaded(`the model's queue is full (${config.maxQueueLength} requests waiting); retry shortly`);
+            }
+        });
+        if (config.maxEventLoopDelayMs > 0) {
+            await modelRoutes.register(underPressure, {
+                maxEventLoopDelay: config.maxEventLoopDelayMs,
+                sampleInterval: 100,
+                pressureHandler: (request, reply, _type, value) => {
+                    if (request.method !== "POST") return; // metadata and v2 health stay answerable
+                    metrics.rejected.inc({ reason: "event_loop_delay" });
+                    void reply.code(503).header("retry-after", "1").send({
+                        error: `server overloaded: event loop delay ${Math.round(Number(value))} ms exceeds ${config.maxEventLoopDelayMs} ms; retry shortly`,
+                    });
+                },
+            });
+        }
+        await modelRoutes.register(predictRoutes, { metadata, maxBatch: config.predictMaxBatch, predict });
+        await modelRoutes.register(v2Routes, { prefix: "/v2", metadata, maxBatch: config.predictMaxBatch, predict, isReady: () => readiness() === "ready" });
+    });
     return app;
 }

@@ -11,6 +11,9 @@ export interface ServiceConfig {
     cacheMaxEntries: number;
     cacheTtlSeconds: number;
     bodyLimitBytes: number;
+    maxQueueLength: number;
+    maxEventLoopDelayMs: number;
+    requestTimeoutSeconds: number;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -29,6 +32,9 @@ export const DEFAULT_CONFIG: ServiceConfig = {
     cacheMaxEntries: 10000,
     cacheTtlSeconds: 300,
     bodyLimitBytes: 1048576,
+    maxQueueLength: 64,
+    maxEventLoopDelayMs: 50,
+    requestTimeoutSeconds: 30,
 };
 
 export class ConfigError extends Error {
@@ -77,6 +83,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): ServiceConfig {
         cacheMaxEntries: parseInteger(env, { variable: "CACHE_MAX_ENTRIES", min: 0, max: 10000000 }, d.cacheMaxEntries, problems),
         cacheTtlSeconds: parseInteger(env, { variable: "CACHE_TTL_SECONDS", min: 1, max: 604800 }, d.cacheTtlSeconds, problems),
         bodyLimitBytes: parseInteger(env, { variable: "BODY_LIMIT_BYTES", min: 1024, max: 104857600 }, d.bodyLimitBytes, problems),
+        maxQueueLength: parseInteger(env, { variable: "MAX_QUEUE_LENGTH", min: 1, max: 100000 }, d.maxQueueLength, problems),
+        // 0 turns the event-loop-delay guard off.
+        maxEventLoopDelayMs: parseInteger(env, { variable: "MAX_EVENT_LOOP_DELAY_MS", min: 0, max: 60000 }, d.maxEventLoopDelayMs, problems),
+        requestTimeoutSeconds: parseInteger(env, { variable: "REQUEST_TIMEOUT_SECONDS", min: 1, max: 3600 }, d.requestTimeoutSeconds, problems),
     };
     if (problems.length > 0) throw new ConfigError(problems);
     return config;

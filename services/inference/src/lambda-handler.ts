@@ -21,7 +21,8 @@ export interface LambdaHandlerOptions {
  * AWS request id. Rejects if the model cannot load, so the entry point can fail the init phase.
  */
 export async function createLambdaHandler({ env, logStream }: LambdaHandlerOptions): Promise<LambdaHandler> {
-    const config = parseConfig(env);
+    // One request at a time per environment, and frozen between invocations: event-loop delay means nothing here.
+    const config = { ...parseConfig(env), maxEventLoopDelayMs: 0 };
     let invocation: { cold: boolean; awsRequestId?: string } = { cold: true };
     const app = await buildApp({
         config,

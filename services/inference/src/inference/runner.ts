@@ -20,6 +20,19 @@ export class InferenceError extends Error {
     }
 }
 
+/** The wait queue is at its bound: refused at once (503 + Retry-After) so accepted requests keep their latency. */
+export class QueueFullError extends Error {
+    constructor(readonly maxQueueLength: number) {
+        super(`the model's queue is full (${maxQueueLength} requests waiting); retry shortly`);
+        this.name = "QueueFullError";
+    }
+}
+
+export interface ModelRunnerOptions {
+    /** Requests waiting for or running on the model at most; the next one gets a QueueFullError. */
+    maxQueueLength: number;
+}
+
 /**
  * The only way to call the model. Routes hand it rows of features (in metadata column order) and get
  * one Prediction per row; the runner owns the queue gauge and the prediction metrics so that how
@@ -32,6 +45,7 @@ export class ModelRunner {
         private readonly session: ModelSession,
         private readonly featureCount: number,
         private readonly metrics: Pick<ServiceMetrics, "predictions" | "predictionDuration" | "queueLength" | "inferenceErrors">,
+        private readonly options: ModelRunnerOptions = { maxQueueLength: Number.POSITIVE_INFINITY },
     ) {}
 
     /** Requests waiting for or running on the model. */
@@ -39,8 +53,14 @@ export class ModelRunner {
         return this.inFlight;
     }
 
+    /** True when the next request would be refused, so HTTP can refuse it before even reading its body. */
+    get isFull(): boolean {
+        return this.inFlight >= this.options.maxQueueLength;
+    }
+
     async predict(rows: readonly (readonly number[])[]): Promise<Prediction[]> {
         if (rows.length === 0) return [];
+        if (this.isFull) throw new QueueFullError(this.options.maxQueueLength);
         this.inFlight += 1;
         this.metrics.queueLength.inc();
         const stopTimer = this.metrics.predictionDuration.startTimer();
