@@ -63,7 +63,10 @@ export const bucketPrivate: StackValidationPolicy = {
         if (buckets.length === 0) return args.notApplicable("the stack has no bucket that must be private");
         for (const bucket of buckets) {
             const problems = isS3Bucket(bucket) ? s3PrivacyProblems(bucket, args.resources) : gcsPrivacyProblems(bucket, args.resources);
-            if (problems.length > 0) reportViolation(`${describe(bucket)} is not private: ${problems.join("; ")}.`, bucket.urn);
+            const required = isS3Bucket(bucket)
+                ? "a BucketPublicAccessBlock with all four flags true and no public canned ACL"
+                : "publicAccessPrevention \"enforced\", uniformBucketLevelAccess true, no allUsers/allAuthenticatedUsers member";
+            if (problems.length > 0) reportViolation(`${describe(bucket)} is not private: ${problems.join("; ")}. Required: ${required} (or list "${bucket.name}" in publicBuckets).`, bucket.urn);
         }
     },
 };

@@ -36,7 +36,10 @@ export const containerSecurityContext: ResourceValidationPolicy = {
         const pod = podSpecOf(args.type, args.props);
         for (const container of containersOf(pod)) {
             const problems = securityContextProblems(container.spec, pod, requireReadOnlyRootFilesystem);
-            if (problems.length > 0) reportViolation(`${describe(args)} ${container.kind} "${container.name}": ${problems.join("; ")}.`);
+            if (problems.length > 0) {
+                reportViolation(`${describe(args)} ${container.kind} "${container.name}": ${problems.join("; ")}. Required: runAsNonRoot true, ` +
+                    `allowPrivilegeEscalation false${requireReadOnlyRootFilesystem ? ", readOnlyRootFilesystem true" : ""}, not privileged.`);
+            }
         }
     }),
 };
