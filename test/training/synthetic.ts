@@ -1,0 +1,49 @@
+import type { Sale } from "../../training/csv";
+import { createRandom } from "../../training/split";
+
+/** Real King County zipcodes (public postal codes, no sales data), so the committed model knows them. */
+export const SYNTHETIC_ZIPCODES = ["98004", "98006", "98033", "98052", "98103", "98115", "98118", "98133", "98155", "98168",
+    "98001", "98023", "98031", "98042", "98058", "98059", "98092", "98117", "98125", "98144"];
+
+const FIRST_DAY = Date.UTC(2014, 4, 1) / 86_400_000;
+
+export interface SyntheticOptions {
+    n: number;
+    seed: number;
+    /** Standard deviation of the multiplicative log-normal noise. */
+    noise?: number;
+}
+
+/**
+ * Synthetic sales with a known price law: price = level(zip) × sqft^0.8 × (1 + 0.03·baths) × season(day) × noise.
+ * Used so that tests run on a clone without the real data.
+ */
+export function syntheticSales({ n, seed, noise = 0.15 }: SyntheticOptions): Sale[] {
+    const random = createRandom(seed);
+    const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const levels = SYNTHETIC_ZIPCODES.map((_, i) => 150 + 30 * i);
+    const sales: Sale[] = [];
+    for (let i = 0; i < n; i++) {
+        const z = Math.floor(random() * SYNTHETIC_ZIPCODES.length);
+        const sqftLiving = Math.round(Math.exp(7.5 + 0.4 * gaussian()) / 10) * 10;
+        const bedrooms = Math.max(1, Math.min(8, Math.round(sqftLiving / 600 + gaussian() * 0.7)));
+        const bathrooms = Math.max(0.75, Math.round((sqftLiving / 900 + gaussian() * 0.4) * 4) / 4);
+        const day = FIRST_DAY + Math.floor(random() * 390);
+        const season = 1 + 0.08 * Math.max(0, (day - FIRST_DAY - 240) / 150);
+        const price = Math.round(levels[z] * sqftLiving ** 0.8 * 5 * (1 + 0.03 * bathrooms) * season * Math.exp(noise * gaussian()));
+        sales.push({ id: String(1_000_000 + i), day, price, bedrooms, bathrooms, sqftLiving, zipcode: SYNTHETIC_ZIPCODES[z] });
+    }
+    return sales;
+}
+
+/** The same sales as a CSV in the original King County column layout (extra columns filled with plausible values). */
+export function toKingCountyCsv(sales: readonly Sale[]): string {
+    const header = "id,date,price,bedrooms,bathrooms,sqft_living,sqft_lot,floors,waterfront,view,condition,grade,sqft_above," +
+        "sqft_basement,yr_built,yr_renovated,zipcode,lat,long,sqft_living15,sqft_lot15";
+    const lines = sales.map((s) => {
+        const date = new Date(s.day * 86_400_000).toISOString().slice(0, 10).replace(/-/g, "") + "T000000";
+        return [s.id, date, s.price, s.bedrooms, s.bathrooms, s.sqftLiving, 5000, 1, 0, 0, 3, 7, s.sqftLiving, 0, 1970, 0,
+            s.zipcode, 47.5, -122.2, s.sqftLiving, 5000].join(",");
+    });
+    return [header, ...lines].join("\n") + "\n";
+}

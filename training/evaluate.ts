@@ -1,0 +1,134 @@
+import * as path from "node:path";
+import * as ort from "onnxruntime-node";
+import { choiceFlag, parseCliArgs, requireFlag, runCli } from "./cli";
+import type { Sale } from "./csv";
+import { readSalesCsv } from "./csv";
+import type { FeatureVector } from "./features";
+import { FEATURES, saleFeatures } from "./features";
+import type { ModelMetadata } from "./metadata";
+import { DEFAULT_MODEL_DIR, readMetadata } from "./metadata";
+import type { Metrics, Predictions } from "./metrics";
+import { computeMetrics, meanAbsoluteError } from "./metrics";
+import { heuristicPrices } from "./pipeline";
+import { SPLIT_PARTS, splitPartOf } from "./split";
+import { DataError } from "./csv";
+
+const SPLIT_CHOICES = ["all", ...SPLIT_PARTS] as const;
+type SplitChoice = (typeof SPLIT_CHOICES)[number];
+
+const USAGE = `usage: npm run model:evaluate -- --data <csv> [--json] [--split all|${SPLIT_PARTS.join("|")}] [--model <dir>]
+
+  --data <csv>     sales in the original King County format (required)
+  --json           print exactly one JSON object: n, mae, mape, r2, coverage, mean_width
+  --split <part>   evaluate only one part of the model's own split, recomputed from the house id and the
+                   seed in metadata.json; "test" is the holdout the model never saw. Default "all": every
+                   usable row, including sales the model was fitted on (optimistic figures)
+  --model <dir>    model directory (default: services/inference/models/property-valuation/1)
+  --help           this text`;
+
+const BATCH = 4096;
+
+/** Runs model.onnx through onnxruntime-node on feature rows (FP32 [N, 5]). */
+export async function runOnnx(modelFile: string, rows: readonly FeatureVector[]): Promise<Predictions & { estimate: Float32Array }> {
+    const session = await ort.InferenceSession.create(modelFile);
+    try {
+        const out = { estimate: new Float32Array(rows.length), lower: new Float32Array(rows.length), upper: new Float32Array(rows.length) };
+        for (let start = 0; start < rows.length; start += BATCH) {
+            const batch = rows.slice(start, start + BATCH);
+            const input = new ort.Tensor("float32", Float32Array.from(batch.flat()), [batch.length, FEATURES.length]);
+            const result = await session.run({ [session.inputNames[0]]: input });
+            for (const name of ["estimate", "lower", "upper"] as const) out[name].set(result[name].data as Float32Array, start);
+        }
+        return out;
+    } finally {
+        await session.release();
+    }
+}
+
+export interface Evaluation {
+    metrics: Metrics;
+    heuristicMae: number;
+    skipped: Record<string, number>;
+    /** Rows left out because they belong to another part of the split (not an error). */
+    otherParts: number;
+}
+
+/** Derives features from metadata (as training did), runs the ONNX model, and scores it against price. */
+export async function evaluateSales(sales: readonly Sale[], modelDir: string, split: SplitChoice, metadata = readMetadata(modelDir)): Promise<Evaluation> {
+    const skipped: Record<string, number> = {};
+    const kept: Sale[] = [];
+    const rows: FeatureVector[] = [];
+    let otherParts = 0;
+    for (const sale of sales) {
+        if (split !== "all" && splitPartOf(sale.id, metadata.training.split.seed) !== split) {
+            otherParts++;
+            continue;
+        }
+        const result = saleFeatures(sale, metadata.location_scores, metadata.market_index.months);
+        if ("features" in result) {
+            kept.push(sale);
+            rows.push(result.features);
+        } else {
+            skipped[result.reason] = (skipped[result.reason] ?? 0) + 1;
+        }
+    }
+    if (rows.length === 0) throw new DataError("no usable rows to evaluate" + (split !== "all" ? ` in split "${split}"` : ""));
+    const predictions = await runOnnx(path.join(modelDir, "model.onnx"), rows);
+    const prices = kept.map((s) => s.price);
+    return {
+        metrics: computeMetrics(predictions, prices),
+        heuristicMae: meanAbsoluteError(heuristicPrices(kept, metadata.zipcode_median_price_per_sqft), prices),
+        skipped,
+        otherParts,
+    };
+}
+
+function formatReport(m: ModelMetadata, e: Evaluation, split: SplitChoice, rowsRead: number): string {
+    const usd = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
+    const x = e.metrics;
+    const scope = split === "all"
+        ? "all usable rows (includes the sales the model was fitted on, so figures are optimistic)"
+        : `split "${split}" (seed ${m.training.split.seed})${split === "test" ? ": sales the model never saw" : ""}`;
+    const skippedTotal = Object.values(e.skipped).reduce((a, b) => a + b, 0);
+    return [
+        `model ${m.name} v${m.version}; ${scope}`,
+        `rows read ${rowsRead}, evaluated ${x.n}, skipped ${skippedTotal}${split !== "all" ? `, other parts ${e.otherParts}` : ""}`,
+        `n            ${x.n}`,
+        `MAE          ${usd(x.mae)}   (heuristic zipcode median $/sqft × sqft: ${usd(e.heuristicMae)}; ratio ${(x.mae / e.heuristicMae).toFixed(3)})`,
+        `MAPE         ${(x.mape * 100).toFixed(2)}%`,
+        `R²           ${x.r2.toFixed(4)}`,
+        `coverage     ${(x.coverage * 100).toFixed(2)}% of prices inside the ${m.interval.level * 100}% interval`,
+        `mean width   ${usd(x.mean_width)}`,
+    ].join("\n");
+}
+
+async function main(argv: string[]): Promise<void> {
+    const args = parseCliArgs(argv, {
+        data: { type: "string" }, json: { type: "boolean" }, split: { type: "string" }, model: { type: "string" }, help: { type: "boolean" },
+    });
+    if (args.help) {
+        console.log(USAGE);
+        return;
+    }
+    const dataFile = requireFlag("data", args.data as string | undefined);
+    const split = choiceFlag("split", args.split as string | undefined, SPLIT_CHOICES, "all");
+    const modelDir = path.resolve((args.model as string | undefined) ?? DEFAULT_MODEL_DIR);
+    const metadata = readMetadata(modelDir);
+    const parsed = readSalesCsv(dataFile);
+    const evaluation = await evaluateSales(parsed.sales, modelDir, split, metadata);
+    const skipped: Record<string, number> = { ...Object.fromEntries(parsed.skipped) };
+    for (const [reason, n] of Object.entries(evaluation.skipped)) skipped[reason] = (skipped[reason] ?? 0) + n;
+    evaluation.skipped = skipped;
+    const skipLines = Object.entries(skipped).map(([reason, n]) => `  skipped ${n} × ${reason}`);
+    if (args.json) {
+        const { n, mae, mape, r2, coverage, mean_width } = evaluation.metrics;
+        console.log(JSON.stringify({ n, mae, mape, r2, coverage, mean_width }));
+        const total = Object.values(skipped).reduce((a, b) => a + b, 0);
+        console.error(`skipped ${total} row(s)${skipLines.length ? ":\n" + skipLines.join("\n") : ""}`);
+    } else {
+        console.log(formatReport(metadata, evaluation, split, parsed.rowsRead));
+        if (skipLines.length) console.log(skipLines.join("\n"));
+    }
+}
+
+if (require.main === module) runCli("model:evaluate", USAGE, main);

@@ -1,0 +1,157 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DataError } from "./csv";
+import type { MarketIndexPoint } from "./features";
+import { FEATURES, MIN_MONTH_SALES, MIN_ZIPCODE_SALES, TREND_LAG_MONTHS } from "./features";
+import type { LinearOffset } from "./linear";
+import type { Metrics } from "./metrics";
+import { INPUT_NAME, ONNX_ML_OPSET, ONNX_OPSET, OUTPUT_NAMES } from "./onnx-export";
+import type { SelectionResult, TrainingOptions, TrainingOutcome } from "./pipeline";
+import type { SplitPart } from "./split";
+import { SPLIT_FRACTIONS } from "./split";
+import { roundTo } from "./stats";
+
+export const MODEL_NAME = "property-valuation";
+export const MODEL_VERSION = "1";
+/** The artifact the service loads by default. */
+export const DEFAULT_MODEL_DIR = path.resolve(__dirname, "..", "services", "inference", "models", MODEL_NAME, MODEL_VERSION);
+
+export interface FeatureSpec {
+    name: string;
+    description: string;
+    unit: string;
+    min: number;
+    max: number;
+    integer?: true;
+}
+
+export interface TensorSpec {
+    name: string;
+    datatype: "FP32";
+    shape: number[];
+    description?: string;
+}
+
+export interface ModelMetadata {
+    name: string;
+    version: string;
+    description: string;
+    inputs: TensorSpec[];
+    features: FeatureSpec[];
+    outputs: TensorSpec[];
+    interval: { level: number; method: string };
+    location_scores: Record<string, number>;
+    zipcode_median_price_per_sqft: Record<string, number>;
+    market_index: { definition: string; trend_lag_months: number; min_month_sales: number; months: MarketIndexPoint[] };
+    onnx: { opset: number; ai_onnx_ml_opset: number; graph: string };
+    training: {
+        data: { rows_read: number; rows_used: number; skipped: Record<string, number>; date_range: { first: string; last: string };
+            price: { min: number; median: number; max: number } };
+        split: { method: string; seed: number; fractions: Record<SplitPart, number>; rows: Record<SplitPart, number> };
+        target: string;
+        baseline: LinearOffset & { definition: string };
+        hyperparameters: { chosen: SelectionResult; grid: SelectionResult[]; fixed: Record<string, number>;
+            trees: { estimate: number; lower: number; upper: number } };
+        conformal_offset_log: number;
+        min_zipcode_sales: number;
+    };
+    metrics: Metrics & { split: string; heuristic: string; heuristic_mae: number; ratio: number };
+}
+
+export interface MetadataInput {
+    outcome: TrainingOutcome;
+    options: TrainingOptions;
+    rowsRead: number;
+    rowsUsed: number;
+    skipped: Record<string, number>;
+    price: { min: number; median: number; max: number };
+}
+
+const r = (v: number, d = 4) => roundTo(v, d);
+
+export function buildMetadata({ outcome, options, rowsRead, rowsUsed, skipped, price }: MetadataInput): ModelMetadata {
+    const pct = Math.round(options.level * 100);
+    const m = outcome.test;
+    return {
+        name: MODEL_NAME,
+        version: MODEL_VERSION,
+        description: `Sale price of a King County (WA) house from five inputs, with a calibrated ${pct}% prediction interval. ` +
+            "Gradient-boosted trees on log(price), trained on 2014-05..2015-05 sales.",
+        inputs: [{ name: INPUT_NAME, datatype: "FP32", shape: [-1, FEATURES.length] }],
+        features: FEATURES.map((f) => ({ name: f.name, description: f.description, unit: f.unit, min: f.min, max: f.max,
+            ...("integer" in f ? { integer: true as const } : {}) })),
+        outputs: [
+            { name: OUTPUT_NAMES[0], datatype: "FP32", shape: [-1, 1], description: "Estimated sale price (conditional median), USD." },
+            { name: OUTPUT_NAMES[1], datatype: "FP32", shape: [-1, 1], description: `Lower bound of the ${pct}% prediction interval, USD.` },
+            { name: OUTPUT_NAMES[2], datatype: "FP32", shape: [-1, 1], description: `Upper bound of the ${pct}% prediction interval, USD.` },
+        ],
+        interval: {
+            level: options.level,
+            method: `conformalized quantile regression (CQR): boosted ${(1 - options.level) / 2} and ${1 - (1 - options.level) / 2} ` +
+                "quantiles of log(price), both widened by the split-conformal correction from held-out calibration sales",
+        },
+        location_scores: outcome.zipcodes.locationScore,
+        zipcode_median_price_per_sqft: outcome.zipcodes.medianPricePerSqft,
+        market_index: {
+            definition: "index(month) = median over the month's training sales of (price / sqft_living) / " +
+                "zipcode_median_price_per_sqft[zipcode]; months with fewer than min_month_sales sales are omitted. " +
+                `market_trend(date) = 100 × (I(ref) / I(ref − ${TREND_LAG_MONTHS}) − 1), ref = the month before the sale's month, ` +
+                "I(k) = index of the latest listed month ≤ k; ref after the last month → last month; ref − lag before the " +
+                "first month → first month; ref before the first month → 0. Rounded to 2 decimals.",
+            trend_lag_months: TREND_LAG_MONTHS,
+            min_month_sales: MIN_MONTH_SALES,
+            months: outcome.marketIndex,
+        },
+        onnx: {
+            opset: ONNX_OPSET,
+            ai_onnx_ml_opset: ONNX_ML_OPSET,
+            graph: "features → ai.onnx.ml.TreeEnsembleRegressor (3 targets) + log-linear baseline → Exp → Split → " +
+                "estimate; Min(lower, estimate); Max(upper, estimate)",
+        },
+        training: {
+            data: { rows_read: rowsRead, rows_used: rowsUsed, skipped, date_range: outcome.dateRange, price },
+            split: {
+                method: "hash of (seed, house id) → train / validation / calibration / test; every sale of a house lands in one " +
+                    "part. Tables and trees: train + validation (validation alone first selects the tree shape and counts); " +
+                    "calibration: conformal correction; test: the reported metrics",
+                seed: options.seed,
+                fractions: SPLIT_FRACTIONS,
+                rows: outcome.rowsPerPart,
+            },
+            target: "ln(price) − baseline",
+            baseline: { ...outcome.model.offset,
+                definition: "log_sqft × ln(square_feet) + location_score_slope × location_score, least squares on the fitted sales" },
+            hyperparameters: {
+                chosen: outcome.chosen,
+                grid: outcome.selection.map((s) => ({ ...s, validationMae: r(s.validationMae, 0) })),
+                fixed: { maxTrees: options.maxTrees, patience: options.patience, subsample: options.subsample, l2: options.l2,
+                    maxBins: options.maxBins },
+                trees: { estimate: outcome.model.estimate.trees.length, lower: outcome.model.lower.trees.length,
+                    upper: outcome.model.upper.trees.length },
+            },
+            conformal_offset_log: r(outcome.conformalOffset, 6),
+            min_zipcode_sales: MIN_ZIPCODE_SALES,
+        },
+        metrics: {
+            split: "test",
+            n: m.n, mae: r(m.mae, 0), mape: r(m.mape), r2: r(m.r2), coverage: r(m.coverage), mean_width: r(m.mean_width, 0),
+            heuristic: "zipcode_median_price_per_sqft[zipcode] × sqft_living",
+            heuristic_mae: r(m.heuristic_mae, 0), ratio: r(m.ratio),
+        },
+    };
+}
+
+/** Reads and sanity-checks metadata.json of a model directory. */
+export function readMetadata(modelDir: string): ModelMetadata {
+    const file = path.join(modelDir, "metadata.json");
+    let parsed: ModelMetadata;
+    try {
+        parsed = JSON.parse(fs.readFileSync(file, "utf8")) as ModelMetadata;
+    } catch (err) {
+        throw new DataError(`--model ${modelDir}: cannot read metadata.json (${(err as Error).message})`);
+    }
+    for (const key of ["features", "location_scores", "market_index", "training"] as const) {
+        if (parsed[key] === undefined) throw new DataError(`${file}: missing "${key}"`);
+    }
+    return parsed;
+}
