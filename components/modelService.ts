@@ -6,6 +6,7 @@ import { GcpArtifacts } from "./backends/gcpArtifacts";
 import { GkeCluster, GkeModelReader } from "./backends/gke";
 import { KubernetesWorkload } from "./backends/kubernetes";
 import { LambdaService } from "./backends/lambda";
+import * as naming from "./naming";
 import { specProblems } from "./validate";
 import type { Platform, ServiceSpec } from "./spec";
 
@@ -47,11 +48,12 @@ export class ModelService extends pulumi.ComponentResource {
         this.region = platform.region;
         this.modelVersion = service.model.version;
         const child = { parent: this };
+        const repositoryName = naming.repositoryName(service.name, pulumi.getStack());
         const imageOf = (repositoryUrl: pulumi.Output<string>) => service.image ?? pulumi.interpolate`${repositoryUrl}:${service.imageTag}`;
 
         switch (platform.backend) {
             case "lambda": {
-                const artifacts = new AwsArtifacts(`${name}-artifacts`, { serviceName: service.name, region: platform.region }, child);
+                const artifacts = new AwsArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName, region: platform.region }, child);
                 const lambda = new LambdaService(`${name}-lambda`, {
                     service, region: platform.region, imageUri: imageOf(artifacts.repository.repositoryUrl),
                     modelReadPolicy: artifacts.modelReadPolicy(), architecture: platform.architecture,
@@ -65,7 +67,7 @@ export class ModelService extends pulumi.ComponentResource {
                 break;
             }
             case "cloudrun": {
-                const artifacts = new GcpArtifacts(`${name}-artifacts`, { serviceName: service.name, region: platform.region, project: platform.project }, child);
+                const artifacts = new GcpArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName, region: platform.region, project: platform.project }, child);
                 const run = new CloudRunService(`${name}-run`, {
                     service, platform, image: imageOf(artifacts.repositoryUrl), modelBucket: artifacts.modelBucket.name,
                 }, child);
@@ -77,7 +79,7 @@ export class ModelService extends pulumi.ComponentResource {
                 break;
             }
             case "eks": {
-                const artifacts = new AwsArtifacts(`${name}-artifacts`, { serviceName: service.name, region: platform.region }, child);
+                const artifacts = new AwsArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName, region: platform.region }, child);
                 const fromBucket = service.model.artifact.source === "bucket";
                 const cluster = new EksCluster(`${name}-cluster`, {
                     platform,
@@ -95,7 +97,7 @@ export class ModelService extends pulumi.ComponentResource {
                 break;
             }
             case "gke": {
-                const artifacts = new GcpArtifacts(`${name}-artifacts`, { serviceName: service.name, region: platform.region, project: platform.project }, child);
+                const artifacts = new GcpArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName, region: platform.region, project: platform.project }, child);
                 const cluster = new GkeCluster(`${name}-cluster`, { platform }, child);
                 const reader = service.model.artifact.source === "bucket"
                     ? new GkeModelReader(`${name}-model-reader`, {

@@ -11,8 +11,8 @@ export interface ModelSpec {
     name: string;
     /** Model version, a string because registries use "1", "2024-06-01" or "v3". */
     version: string;
-    /** Where the model comes from: baked into the image at `path`, or synced from the stack's model bucket. */
-    artifact: { source: "image"; path: string } | { source: "bucket"; prefix: string };
+    /** Where the model comes from: baked into the image (at `path`, or where the image's server expects it), or the stack's model bucket. */
+    artifact: { source: "image"; path?: string } | { source: "bucket"; prefix: string };
 }
 
 /** The service as a team declares it, independent of any cloud. */

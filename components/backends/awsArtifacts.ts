@@ -3,8 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** Arguments of {@link AwsArtifacts}. */
 export interface AwsArtifactsArgs {
-    /** Service name: the ECR repository name and the bucket name prefix. */
+    /** Service name: the bucket name prefix and tag. */
     serviceName: string;
+    /** ECR repository name (carries the stack: stacks may share an account and region). */
+    repositoryName: string;
     /** Region of the repository and bucket (explicit so a reviewer and the policy pack see it in the plan). */
     region: string;
 }
@@ -25,7 +27,7 @@ export class AwsArtifacts extends pulumi.ComponentResource {
         const region = args.region;
 
         this.repository = new aws.ecr.Repository(`${name}-images`, {
-            name: args.serviceName,
+            name: args.repositoryName,
             region,
             imageTagMutability: "IMMUTABLE",
             imageScanningConfiguration: { scanOnPush: true },

@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceAccountId } from "../naming";
 import type { Platform, ServiceSpec } from "../spec";
 import { MOUNTED_MODEL_ROOT, SERVICE_PORT, serviceEnvironment } from "./environment";
 
@@ -45,7 +46,7 @@ export class CloudRunService extends pulumi.ComponentResource {
         const fromBucket = service.model.artifact.source === "bucket";
 
         this.serviceAccount = new gcp.serviceaccount.Account(`${name}-identity`, {
-            accountId: `${service.name.slice(0, 24)}-run`,
+            accountId: serviceAccountId(service.name, "run", pulumi.getStack()),
             displayName: `${service.name} Cloud Run runtime`,
             project: platform.project,
         }, { parent: this });

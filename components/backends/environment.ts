@@ -6,8 +6,12 @@ export const SERVICE_PORT = 8080;
 /** Where a bucket-sourced model appears inside the container. */
 export const MOUNTED_MODEL_ROOT = "/models";
 
-/** MODEL_DIR for the service: the path in the image, or where the bucket prefix is mounted or synced. */
-export function modelDir(service: ServiceSpec): string {
+/**
+ * MODEL_DIR for the service: where the bucket prefix is mounted or synced, an explicit path in the image, or
+ * undefined to leave the variable unset, so the server loads the model its image bundles (the server image and
+ * the Lambda image keep it under different roots).
+ */
+export function modelDir(service: ServiceSpec): string | undefined {
     const artifact = service.model.artifact;
     return artifact.source === "image" ? artifact.path : `${MOUNTED_MODEL_ROOT}/${service.model.name}/${service.model.version}`;
 }
@@ -17,8 +21,9 @@ export function modelDir(service: ServiceSpec): string {
  * the stack's extra variables after it. Draining variables are added by backends that drain.
  */
 export function serviceEnvironment(service: ServiceSpec, extra: Record<string, string> = {}): Record<string, string> {
+    const dir = modelDir(service);
     return {
-        MODEL_DIR: modelDir(service),
+        ...(dir ? { MODEL_DIR: dir } : {}),
         LOG_LEVEL: service.logLevel,
         ...extra,
         ...service.env,

@@ -3,8 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** Arguments of {@link GcpArtifacts}. */
 export interface GcpArtifactsArgs {
-    /** Service name: the repository id, image name and bucket name prefix. */
+    /** Service name: the image name and label. */
     serviceName: string;
+    /** Artifact Registry repository id (carries the stack: stacks may share a project). */
+    repositoryName: string;
     /** Region of the repository and bucket (single-region, so data stays where residency says). */
     region: string;
     /** GCP project. */
@@ -28,7 +30,7 @@ export class GcpArtifacts extends pulumi.ComponentResource {
         const labels = { service: args.serviceName };
 
         this.repository = new gcp.artifactregistry.Repository(`${name}-images`, {
-            repositoryId: args.serviceName,
+            repositoryId: args.repositoryName,
             format: "DOCKER",
             location: args.region,
             project: args.project,

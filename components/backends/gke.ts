@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceAccountId } from "../naming";
 import type { Platform } from "../spec";
 import { execKubeconfig, existingClusterProvider } from "./clusterAccess";
 
@@ -105,7 +106,7 @@ export class GkeModelReader extends pulumi.ComponentResource {
         super("model-serving:gke:ModelReader", name, {}, opts);
         const child = { parent: this };
         const account = new gcp.serviceaccount.Account(`${name}-identity`, {
-            accountId: `${args.serviceAccount.slice(0, 22)}-models`,
+            accountId: serviceAccountId(args.serviceAccount, "models", pulumi.getStack()),
             displayName: `${args.serviceAccount} model reader (GKE Workload Identity)`,
             project: args.project,
         }, child);

@@ -20,16 +20,13 @@ export interface ConfigKey {
 const ALL: readonly Backend[] = ["eks", "gke", "cloudrun", "lambda"];
 const K8S: readonly Backend[] = ["eks", "gke"];
 
-/** The default MODEL_DIR: the model the server image bundles. */
-export const BUNDLED_MODEL_DIR = "/app/services/inference/models/property-valuation/1";
-
 export const CONFIG_KEYS: readonly ConfigKey[] = [
     { name: "backend", type: "string", description: "Where the service runs: eks, gke, cloudrun or lambda (required).", backends: ALL },
     { name: "serviceName", type: "string", default: "property-valuation", description: "Service name: prefix of every cloud resource and the Kubernetes app label.", backends: ALL },
     { name: "modelName", type: "string", default: "property-valuation", description: "Name of the served model.", backends: ALL },
     { name: "modelVersion", type: "string", default: "1", description: "Version of the served model; also the bucket prefix <modelName>/<modelVersion>/.", backends: ALL },
     { name: "modelSource", type: "string", default: "image", description: "image: serve the model baked into the image at modelPath; bucket: serve <modelName>/<modelVersion>/ from the stack's model bucket.", backends: ALL },
-    { name: "modelPath", type: "string", default: BUNDLED_MODEL_DIR, description: "MODEL_DIR inside the image when modelSource is image.", backends: ALL },
+    { name: "modelPath", type: "string", default: "", description: "MODEL_DIR inside the image when modelSource is image; empty = the model the image bundles (server and Lambda images keep it in different places).", backends: ALL },
     { name: "image", type: "string", default: "", description: "Full image reference; empty = <the stack's registry>/<serviceName>:<imageTag>.", backends: ALL },
     { name: "imageTag", type: "string", default: "1", description: "Tag of the image pushed to the stack's registry.", backends: ALL },
     { name: "cpu", type: "string", default: "1", description: "CPU per replica as a Kubernetes quantity (500m, 1, 2); Lambda memory grows to match it.", backends: ALL },

@@ -89,7 +89,7 @@ export function parseStackConfig(config: Record<string, string>, source: string)
     if (modelSource === "bucket" && backend === "lambda") {
         problem(`${PROJECT}:modelSource`, "bucket", "is not available on lambda: Lambda cannot mount a bucket, so the model must be in the image; use image");
     }
-    const modelPath = matching("modelPath", /^\/\S*$/, "an absolute path");
+    const modelPath = matching("modelPath", /^(\/\S*)?$/, "empty or an absolute path");
     const cpu = matching("cpu", /^(\d+m|\d+(\.\d{1,3})?)$/, "a CPU quantity such as 500m, 1 or 2");
     const memory = matching("memory", /^\d+(Mi|Gi)$/, "a memory quantity such as 512Mi or 2Gi");
     const scaling = {
@@ -124,7 +124,7 @@ export function parseStackConfig(config: Record<string, string>, source: string)
 
     const service: ServiceSpec = {
         name,
-        model: { name: modelName, version: modelVersion, artifact: modelSource === "bucket" ? { source: "bucket", prefix: `${modelName}/${modelVersion}/` } : { source: "image", path: modelPath } },
+        model: { name: modelName, version: modelVersion, artifact: modelSource === "bucket" ? { source: "bucket", prefix: `${modelName}/${modelVersion}/` } : modelPath ? { source: "image", path: modelPath } : { source: "image" } },
         imageTag: matching("imageTag", /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "a valid image tag"),
         image: str("image") || undefined,
         cpu,

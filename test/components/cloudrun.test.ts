@@ -13,7 +13,7 @@ describe("cloudrun backend", () => {
         assert.equal(input(run, "template.containers.0.resources.startupCpuBoost"), true);
         assert.equal(input(run, "template.timeout"), "30s");
         assert.equal(input(run, "location"), "us-central1");
-        assert.equal(input(run, "template.containers.0.image"), "us-central1-docker.pkg.dev/acme/property-valuation/property-valuation:1");
+        assert.equal(input(run, "template.containers.0.image"), "us-central1-docker.pkg.dev/acme/property-valuation-test/property-valuation:1");
     });
 
     it("gates startup on /ready and restarts on a failing /health, on the service port", async () => {
@@ -28,8 +28,8 @@ describe("cloudrun backend", () => {
     it("runs as a dedicated service account", async () => {
         const stack = await render("cloudrun");
         const account = one(stack, "gcp:serviceaccount/account:Account");
-        assert.equal(input(account, "accountId"), "property-valuation-run");
-        assert.equal(input(one(stack, SERVICE), "template.serviceAccount"), "property-valuation-run@acme.iam.gserviceaccount.com");
+        assert.equal(input(account, "accountId"), "property-valuation-run-9f86");
+        assert.equal(input(one(stack, SERVICE), "template.serviceAccount"), "property-valuation-run-9f86@acme.iam.gserviceaccount.com");
     });
 
     it("lets only the listed members invoke a private service, and everyone a public one", async () => {
@@ -59,7 +59,7 @@ describe("cloudrun backend", () => {
         assert.equal(env.MODEL_DIR, "/models/property-valuation/7");
         const read = one(stack, "gcp:storage/bucketIAMMember:BucketIAMMember");
         assert.equal(input(read, "role"), "roles/storage.objectViewer");
-        assert.equal(input(read, "member"), "serviceAccount:property-valuation-run@acme.iam.gserviceaccount.com");
+        assert.equal(input(read, "member"), "serviceAccount:property-valuation-run-9f86@acme.iam.gserviceaccount.com");
     });
 
     it("keeps images and models in-region: Artifact Registry and a uniform-access bucket with public access prevented", async () => {

@@ -68,7 +68,7 @@ describe("eks and gke clusters", () => {
         assert.equal(input(binding, "member"), "serviceAccount:acme.svc.id.goog[inference/property-valuation]");
         const account = one(stack, "kubernetes:core/v1:ServiceAccount");
         const annotations = input(account, "metadata.annotations") as Record<string, string>;
-        assert.equal(annotations["iam.gke.io/gcp-service-account"], "property-valuation-models@acme.iam.gserviceaccount.com");
+        assert.equal(annotations["iam.gke.io/gcp-service-account"], "property-valuation-models-9f86@acme.iam.gserviceaccount.com");
         assert.equal(input(one(stack, "gcp:storage/bucketIAMMember:BucketIAMMember"), "role"), "roles/storage.objectViewer");
     });
 });

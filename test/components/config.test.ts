@@ -24,7 +24,8 @@ describe("stack config → validated spec", () => {
     it("fills every unset key with its declared default", () => {
         const spec = parseStackConfig(lambda, SOURCE);
         assert.equal(spec.service.name, "property-valuation");
-        assert.deepEqual(spec.service.model, { name: "property-valuation", version: "1", artifact: { source: "image", path: "/app/services/inference/models/property-valuation/1" } });
+        assert.deepEqual(spec.service.model, { name: "property-valuation", version: "1", artifact: { source: "image" } });
+        assert.deepEqual(parseStackConfig({ ...lambda, "model-serving:modelPath": "/opt/models/pv" }, SOURCE).service.model.artifact, { source: "image", path: "/opt/models/pv" });
         assert.equal(spec.service.exposure, "private");
         assert.deepEqual(spec.service.scaling, { min: 1, max: 5, cpuTargetPercent: 70, queueLengthTarget: 4, concurrency: 8 });
         assert.deepEqual(spec.platform, { backend: "lambda", region: "us-east-1", architecture: "x86_64", endpoint: "function-url", logRetentionDays: 30 });

@@ -6,13 +6,14 @@ describe("lambda backend", () => {
         const stack = await render("lambda", { "model-serving:cpu": "2", "model-serving:memory": "2Gi", "model-serving:maxReplicas": "40", "model-serving:lambdaArchitecture": "arm64" });
         const fn = one(stack, "aws:lambda/function:Function");
         assert.equal(input(fn, "packageType"), "Image");
-        assert.equal(input(fn, "imageUri"), "123456789012.dkr.ecr.us-east-1.amazonaws.com/property-valuation:1");
+        assert.equal(input(fn, "imageUri"), "123456789012.dkr.ecr.us-east-1.amazonaws.com/property-valuation-test:1");
         assert.equal(input(fn, "memorySize"), 3538);
         assert.equal(input(fn, "timeout"), 30);
         assert.deepEqual(input(fn, "architectures"), ["arm64"]);
         assert.equal(input(fn, "reservedConcurrentExecutions"), 40);
         assert.equal(input(fn, "publish"), true);
-        assert.equal(input(fn, "environment.variables.MODEL_DIR"), "/app/services/inference/models/property-valuation/1");
+        assert.equal(input(fn, "environment.variables.MODEL_DIR"), undefined, "the Lambda image's bundled model, at its own path");
+        assert.equal(input(fn, "environment.variables.LOG_LEVEL"), "info");
     });
 
     it("keeps provisioned concurrency on the live alias only when scaling.min is above zero", async () => {
