@@ -3,7 +3,9 @@ import { cloudRunLimits } from "./limits/cloud-run";
 import { k8sContainerResources } from "./limits/containers";
 import { k8sHpaBounds } from "./limits/hpa";
 import { lambdaLimits } from "./limits/lambda";
+import { scheduledCapacityBounds } from "./limits/schedule";
 import { dataResidency, replicationResidency } from "./locality/policies";
+import { scheduleResidency } from "./locality/schedule";
 import { bucketEncrypted, bucketPrivate } from "./secure-defaults/buckets";
 import { containerSecurityContext, imagePinned } from "./secure-defaults/containers";
 import { cloudRunPublicInvoker, k8sServiceType, lambdaUrlAuth } from "./secure-defaults/exposure";
@@ -21,8 +23,10 @@ export const policies: Policies = [
     k8sHpaBounds,
     lambdaLimits,
     cloudRunLimits,
+    scheduledCapacityBounds,
     dataResidency,
     replicationResidency,
+    scheduleResidency,
     containerSecurityContext,
     imagePinned,
     bucketPrivate,
