@@ -5,6 +5,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import underPressure from "@fastify/under-pressure";
 import fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { ServiceConfig } from "./config";
+import { ConcurrencyLimit, isModelCall } from "./http/admission";
 import { HttpError, formatValidationErrors, handleError } from "./http/errors";
 import { PredictionCache, predictThroughCache } from "./inference/cache";
 import { type ModelSession, ModelRunner, type Prediction, QueueFullError } from "./inference/runner";
@@ -152,11 +153,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(metricsRoute, { registry: metrics.registry });
     // Model routes sit in their own context so overload protection never touches /health, /ready or /metrics.
     await app.register(async (modelRoutes) => {
-        // Refuse before reading the body when the model's queue is already at its bound.
-        modelRoutes.addHook("onRequest", async (request) => {
-            if (request.method === "POST" && runner?.isFull) {
+        // Refuse before reading the body when the model's queue or the request limit is at its bound.
+        const admission = new ConcurrencyLimit(config.maxConcurrentRequests);
+        modelRoutes.addHook("onRequest", async (request, reply) => {
+            if (!isModelCall(request)) return;
+            if (runner?.isFull) {
                 metrics.rejected.inc({ reason: "queue_full" });
                 throw overloaded(`the model's queue is full (${config.maxQueueLength} requests waiting); retry shortly`);
+            }
+            if (!admission.tryAdmit(reply)) {
+                metrics.rejected.inc({ reason: "concurrency" });
+                throw overloaded(`server at capacity (${config.maxConcurrentRequests} requests in progress); retry shortly`);
             }
         });
         if (config.maxEventLoopDelayMs > 0) {
@@ -164,7 +171,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
                 maxEventLoopDelay: config.maxEventLoopDelayMs,
                 sampleInterval: 100,
                 pressureHandler: (request, reply, _type, value) => {
-                    if (request.method !== "POST") return; // metadata and v2 health stay answerable
+                    if (!isModelCall(request)) return; // metadata and v2 health stay answerable
                     metrics.rejected.inc({ reason: "event_loop_delay" });
                     void reply.code(503).header("retry-after", "1").send({
                         error: `server overloaded: event loop delay ${Math.round(Number(value))} ms exceeds ${config.maxEventLoopDelayMs} ms; retry shortly`,

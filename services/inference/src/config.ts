@@ -12,6 +12,7 @@ export interface ServiceConfig {
     cacheTtlSeconds: number;
     bodyLimitBytes: number;
     maxQueueLength: number;
+    maxConcurrentRequests: number;
     maxEventLoopDelayMs: number;
     requestTimeoutSeconds: number;
 }
@@ -33,6 +34,7 @@ export const DEFAULT_CONFIG: ServiceConfig = {
     cacheTtlSeconds: 300,
     bodyLimitBytes: 1048576,
     maxQueueLength: 64,
+    maxConcurrentRequests: 32,
     maxEventLoopDelayMs: 50,
     requestTimeoutSeconds: 30,
 };
@@ -84,6 +86,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): ServiceConfig {
         cacheTtlSeconds: parseInteger(env, { variable: "CACHE_TTL_SECONDS", min: 1, max: 604800 }, d.cacheTtlSeconds, problems),
         bodyLimitBytes: parseInteger(env, { variable: "BODY_LIMIT_BYTES", min: 1024, max: 104857600 }, d.bodyLimitBytes, problems),
         maxQueueLength: parseInteger(env, { variable: "MAX_QUEUE_LENGTH", min: 1, max: 100000 }, d.maxQueueLength, problems),
+        maxConcurrentRequests: parseInteger(env, { variable: "MAX_CONCURRENT_REQUESTS", min: 1, max: 100000 }, d.maxConcurrentRequests, problems),
         // 0 turns the event-loop-delay guard off.
         maxEventLoopDelayMs: parseInteger(env, { variable: "MAX_EVENT_LOOP_DELAY_MS", min: 0, max: 60000 }, d.maxEventLoopDelayMs, problems),
         requestTimeoutSeconds: parseInteger(env, { variable: "REQUEST_TIMEOUT_SECONDS", min: 1, max: 3600 }, d.requestTimeoutSeconds, problems),
