@@ -20,6 +20,10 @@ export interface HttpCase {
     rowsPerRequest: number;
     /** Extra service environment, e.g. batching switched on. */
     env: Record<string, string>;
+    /** taskset CPU list for the server, e.g. "0" for a 1-vCPU shape; all cores when absent. */
+    cpus?: string;
+    /** Concurrent connections, when the case needs other than the bench's setting. */
+    connections?: number;
     /** Open loop at this fraction of the named case's measured maximum throughput instead of autocannon. */
     pacedAt?: { fraction: number; of: string };
 }

@@ -62,11 +62,14 @@ export interface SpawnedNode {
 
 /**
  * Starts `node [-r tsx/cjs] script` with `env` added to ours. TypeScript entries (bench helpers) load through
- * tsx's CommonJS hook, which stays in-thread; compiled service entries run on plain node.
+ * tsx's CommonJS hook, which stays in-thread; compiled service entries run on plain node. `cpus` (a taskset
+ * list such as "0") pins the process to fewer cores, to stand in for a 1-vCPU instance; taskset execs node,
+ * so the child's pid is node's.
  */
-export function spawnNode(script: string, env: Record<string, string>, args: string[] = []): SpawnedNode {
+export function spawnNode(script: string, env: Record<string, string>, args: string[] = [], cpus?: string): SpawnedNode {
     const nodeArgs = script.endsWith(".ts") ? ["-r", "tsx/cjs", script, ...args] : [script, ...args];
-    const child = spawn(process.execPath, nodeArgs, {
+    const [command, commandArgs] = cpus === undefined ? [process.execPath, nodeArgs] : ["taskset", ["-c", cpus, process.execPath, ...nodeArgs]];
+    const child = spawn(command, commandArgs, {
         cwd: repoRoot,
         env: { ...process.env, ...env },
         stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,105 @@
+// Running one bench case: starting its server (or the raw session loop) on loopback, warming it up, loading it,
+// and reading its peak RSS. Shared by `npm run bench` (bench/run.ts) and the session-options experiment.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { HttpCase, RawCase } from "./cases";
+import { runClosedLoad, runPacedLoad, type LoadResult } from "./load";
+import { freePort, peakRssMb, repoRoot, spawnNode, waitForStatus, type SpawnedNode } from "./processes";
+import type { CaseResult } from "./report";
+import type { BenchSettings } from "./settings";
+import { round } from "./stats";
+
+const serviceDir = path.join(repoRoot, "services", "inference");
+export const serverEntry = path.join(serviceDir, "dist", "server.js");
+export const lambdaEntry = path.join(serviceDir, "dist", "lambda.js");
+
+export const progress = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
+
+function newestMtime(dir: string): number {
+    return fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .reduce((newest, e) => Math.max(newest, fs.statSync(path.join(e.parentPath, e.name)).mtimeMs), 0);
+}
+
+/** The bench measures the compiled service, as deployed; rebuild it when a source is newer than dist/. */
+export function ensureServiceBuilt(): void {
+    const stale = [serverEntry, lambdaEntry].some((f) => !fs.existsSync(f) || fs.statSync(f).mtimeMs < newestMtime(path.join(serviceDir, "src")));
+    if (!stale) return;
+    progress("building services/inference (dist/ is missing or older than src/)");
+    const build = spawnSync("npm", ["run", "build", "-w", "services/inference"], { cwd: repoRoot, stdio: ["ignore", process.stderr, process.stderr] });
+    if (build.status !== 0) throw new Error(`npm run build -w services/inference failed with ${build.status}`);
+}
+
+export function serviceEnv(settings: BenchSettings, extra: Record<string, string>): Record<string, string> {
+    return {
+        MODEL_DIR: settings.modelDir,
+        HOST: "127.0.0.1",
+        LOG_LEVEL: settings.logLevel,
+        // The cache would answer repeated bodies without the model; the bench measures the model path.
+        CACHE_MAX_ENTRIES: "0",
+        PREDICT_MAX_BATCH: String(Math.max(256, settings.batchSize)),
+        // The event-loop-delay guard sheds load with 503s when the loop lags; on the bench's shared cores other
+        // jobs trip it, and the bare server it is compared with has none. The bounded queue stays on.
+        MAX_EVENT_LOOP_DELAY_MS: "0",
+        ...extra,
+    };
+}
+
+export async function startServer(c: HttpCase, settings: BenchSettings): Promise<{ proc: SpawnedNode; url: string }> {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const env = { ...serviceEnv(settings, c.env), PORT: String(port) };
+    const proc = spawnNode(c.server === "bare" ? path.join(__dirname, "bare-server.ts") : serverEntry, env, [], c.cpus);
+    if (c.server === "bare") await waitForStatus(proc, `${url}${c.path}`, "POST", c.bodies[0], 30_000);
+    else await waitForStatus(proc, `${url}/ready`, "GET", undefined, 30_000);
+    return { proc, url };
+}
+
+function toCaseResult(c: HttpCase | RawCase, load: Omit<LoadResult, "requests" | "failures">, rssMb: number, requests: number, failures: number): CaseResult {
+    return {
+        name: c.name,
+        description: c.description,
+        rows_per_request: c.rowsPerRequest,
+        throughput_rps: round(load.throughput_rps, 1),
+        rows_per_sec: round(load.throughput_rps * c.rowsPerRequest, 1),
+        latency_ms: { p50: round(load.latency_ms.p50, 3), p90: round(load.latency_ms.p90, 3), p99: round(load.latency_ms.p99, 3) },
+        peak_rss_mb: round(rssMb, 1),
+        requests,
+        failures,
+        duration_s: round(load.duration_s, 2),
+    };
+}
+
+export async function runHttpCase(c: HttpCase, settings: BenchSettings, done: readonly CaseResult[]): Promise<CaseResult> {
+    const { proc, url } = await startServer(c, settings);
+    try {
+        const base = { url, path: c.path, bodies: c.bodies };
+        const connections = c.connections ?? settings.connections;
+        await runClosedLoad({ ...base, connections, durationSec: settings.warmupSec });
+        let load: LoadResult;
+        if (c.pacedAt) {
+            const reference = done.find((d) => d.name === c.pacedAt?.of);
+            if (!reference) throw new Error(`${c.name} paces at a fraction of ${c.pacedAt.of}, which has not run`);
+            load = await runPacedLoad({ ...base, ratePerSec: reference.throughput_rps * c.pacedAt.fraction, durationSec: settings.durationSec });
+        } else {
+            load = await runClosedLoad({ ...base, connections, durationSec: settings.durationSec });
+        }
+        return toCaseResult(c, load, peakRssMb(proc.child.pid as number), load.requests, load.failures);
+    } finally {
+        await proc.stop();
+    }
+}
+
+export async function runRawCase(c: RawCase, settings: BenchSettings): Promise<CaseResult> {
+    const args = ["--model-dir", settings.modelDir, "--rows", String(c.rowsPerRequest), "--duration", String(settings.durationSec)];
+    const proc = spawnNode(path.join(__dirname, "raw-session.ts"), {}, args);
+    try {
+        const line = await proc.stdoutLine((l) => l.startsWith("{"));
+        const raw = JSON.parse(line) as Omit<LoadResult, "requests" | "failures"> & { runs: number; peak_rss_mb: number };
+        return toCaseResult(c, raw, raw.peak_rss_mb, raw.runs, 0);
+    } finally {
+        await proc.stop();
+    }
+}
