@@ -72,6 +72,8 @@ function proxiedProvider(provider: PolicyProviderResource | undefined): PolicyPr
 }
 
 export interface RunPoliciesOptions {
+    /** Name and version as the analyzer reports them ("can't run policy … from policy pack 'name@vX'"). */
+    pack: { name: string; version: string };
     policies: Policies;
     config: Record<string, EffectivePolicyConfig>;
     resources: PolicyInputResource[];
@@ -89,7 +91,8 @@ export async function runPolicies(options: RunPoliciesOptions): Promise<PolicyRu
             await Promise.resolve(run());
         } catch (error) {
             if (error instanceof UnknownValueError) {
-                result.violations.push({ policyName, enforcementLevel: "advisory", urn, message: `can't run policy '${policyName}' during preview: ${(error as Error).message}` });
+                const from = `policy '${policyName}' from policy pack '${options.pack.name}@v${options.pack.version}'`;
+                result.violations.push({ policyName, enforcementLevel: "advisory", urn, message: `can't run ${from} during preview: ${(error as Error).message}` });
             } else if (error instanceof NotApplicable) {
                 result.notApplicable.push({ policyName, urn, reason: error.reason });
             } else {

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { packEnforcementLevel, packName, policies } from "../policies/pack";
+import { packEnforcementLevel, packName, packVersion, policies } from "../policies/pack";
 import { parsePolicyPackConfig, reconcilePolicyPackConfig } from "./policy-config";
 import { PolicyRunResult, runPolicies } from "./policy-engine";
 import { policyInputs, renderForPolicies, stackTagsOf } from "./policy-inputs";
@@ -48,7 +48,7 @@ export async function checkStack(opts: { configFile: string; policyConfigFile?: 
     }
     const { rendered, dependencies } = await renderForPolicies({ stack, config, preview: opts.preview });
     const resources = policyInputs(rendered, dependencies);
-    const result = await runPolicies({ policies, config: reconciled.config, resources, stackTags: stackTagsOf(ROOT) });
+    const result = await runPolicies({ pack: { name: packName, version: packVersion }, policies, config: reconciled.config, resources, stackTags: stackTagsOf(ROOT) });
     return {
         ...result, stack, packName, policyCount: policies.length, resourceCount: resources.length,
         policyConfigFile: path.relative(ROOT, policyConfigFile), unknownPolicies: reconciled.unknownPolicies,

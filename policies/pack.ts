@@ -1,4 +1,5 @@
 import { EnforcementLevel, Policies } from "@pulumi/policy";
+import packageJson from "./package.json";
 import { cloudRunLimits } from "./limits/cloud-run";
 import { k8sContainerResources } from "./limits/containers";
 import { k8sHpaBounds } from "./limits/hpa";
@@ -15,6 +16,8 @@ import { cloudRunPublicInvoker, k8sServiceType, lambdaUrlAuth } from "./secure-d
  * serves gRPC), the offline checker and the tests run them directly.
  */
 export const packName = "model-serving";
+/** The version the analyzer reports: PolicyPack reads it from package.json too. */
+export const packVersion: string = packageJson.version;
 export const packEnforcementLevel: EnforcementLevel = "mandatory";
 export const packDescription = "Resource limits, data locality and secure defaults for every resource the ModelService creates on AWS and GCP.";
 

@@ -27,6 +27,7 @@ const tagged: StackValidationPolicy = {
     },
 };
 const policies: Policies = [sizeLimit, tagged];
+const pack = { name: "test-pack", version: "1.0.0" };
 
 const group = resource("test:index:Group", "group", {});
 const bigDisk = resource("test:index:Disk", "big", { size: 20 }, { parent: group.urn });
@@ -34,7 +35,7 @@ const bigDisk = resource("test:index:Disk", "big", { size: 20 }, { parent: group
 async function run(configText: string, resources = [group, bigDisk], tags = new Map([["team", "ml"]])) {
     const { config, errors } = reconcilePolicyPackConfig(policies, "advisory", parsePolicyPackConfig(configText));
     assert.deepEqual(errors, []);
-    return runPolicies({ policies, config, resources, stackTags: tags });
+    return runPolicies({ pack, policies, config, resources, stackTags: tags });
 }
 
 describe("policy config (engine semantics)", () => {
@@ -84,7 +85,7 @@ describe("running policies (engine semantics)", () => {
     it("turns a value unknown at preview into an advisory can't-run note", async () => {
         const [violation] = (await run("{}", [resource("test:index:Disk", "pending", { size: UNKNOWN })])).violations;
         assert.equal(violation.enforcementLevel, "advisory");
-        assert.match(violation.message, /can't run policy 'size-limit' during preview: string value at .size can't be known during preview/);
+        assert.match(violation.message, /can't run policy 'size-limit' from policy pack 'test-pack@v1.0.0' during preview: string value at .size can't be known during preview/);
     });
 
     it("records notApplicable without reporting a violation", async () => {
@@ -103,7 +104,7 @@ describe("running policies (engine semantics)", () => {
     it("fails the run, naming policy and resource, when a policy throws", async () => {
         const broken: ResourceValidationPolicy = { name: "broken", description: "Throws.", validateResource: () => { throw new Error("boom"); } };
         const { config } = reconcilePolicyPackConfig([broken], "mandatory", {});
-        await assert.rejects(runPolicies({ policies: [broken], config, resources: [resource("test:index:Disk", "d", {})], stackTags: new Map() }),
+        await assert.rejects(runPolicies({ pack, policies: [broken], config, resources: [resource("test:index:Disk", "d", {})], stackTags: new Map() }),
             /Error validating urn:pulumi:test::model-serving::test:index:Disk::d with policy 'broken': Error: boom/);
     });
 });

@@ -1,6 +1,6 @@
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { PolicyProviderResource } from "@pulumi/policy";
-import { policies, packEnforcementLevel } from "../../policies/pack";
+import { packEnforcementLevel, packName, packVersion, policies } from "../../policies/pack";
 import { GivenPolicyConfig, reconcilePolicyPackConfig } from "../../plan/policy-config";
 import { PolicyInputResource, PolicyRunResult, runPolicies } from "../../plan/policy-engine";
 
@@ -21,7 +21,7 @@ export async function check(resources: PolicyInputResource[], config: Record<str
         [name, { enforcementLevel: enforcementLevel as GivenPolicyConfig["enforcementLevel"], properties }]));
     const reconciled = reconcilePolicyPackConfig(policies, packEnforcementLevel, given);
     if (reconciled.errors.length > 0) throw new Error(reconciled.errors.join("\n"));
-    return runPolicies({ policies, config: reconciled.config, resources, stackTags: new Map() });
+    return runPolicies({ pack: { name: packName, version: packVersion }, policies, config: reconciled.config, resources, stackTags: new Map() });
 }
 
 /** The messages one policy reported. */

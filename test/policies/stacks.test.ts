@@ -3,12 +3,13 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { packEnforcementLevel, policies } from "../../policies/pack";
+import { packEnforcementLevel, packName, packVersion, policies } from "../../policies/pack";
 import { parsePolicyPackConfig, reconcilePolicyPackConfig } from "../../plan/policy-config";
 import { runPolicies } from "../../plan/policy-engine";
 import { policyInputs, renderForPolicies, stackTagsOf } from "../../plan/policy-inputs";
 import { checkStack, policyConfigFileFor, ROOT } from "../../plan/policy-stack";
 import { readStackConfigFile } from "../../plan/render";
+import { WRONG_STACKS } from "./wrong-stacks";
 
 const stacksDir = path.join(ROOT, "stacks");
 const fixturesDir = path.join(__dirname, "fixtures");
@@ -44,21 +45,13 @@ describe("every stack in stacks/ against its policy config", () => {
 });
 
 describe("deliberately wrong stacks fail with the expected policy", () => {
-    const cases: [fixture: string, policyConfig: string, policy: string][] = [
-        ["region-outside-residency", "prod-gcp", "data-residency"],
-        ["latest-image", "staging", "image-pinned"],
-        ["oversized-lambda", "dev", "lambda-limits"],
-        ["oversized-pods", "prod-aws", "k8s-container-resources"],
-        ["public-service", "staging", "cloudrun-public-invoker"],
-    ];
-
     it("has a case for every fixture file", () => {
-        assert.deepEqual(fs.readdirSync(fixturesDir).sort(), cases.map(([f]) => `Pulumi.${f}.yaml`).sort());
+        assert.deepEqual(fs.readdirSync(fixturesDir).sort(), WRONG_STACKS.map(({ file }) => path.basename(file)).sort());
     });
 
-    for (const [fixture, policyConfig, policy] of cases) {
+    for (const { fixture, file, policyConfig, policy } of WRONG_STACKS) {
         it(`${fixture} fails ${policy} under the ${policyConfig} policy config`, async () => {
-            const check = await checkStack({ configFile: path.join(fixturesDir, `Pulumi.${fixture}.yaml`), policyConfigFile: policyConfigFileFor(policyConfig), preview: true });
+            const check = await checkStack({ configFile: file, policyConfigFile: policyConfigFileFor(policyConfig), preview: true });
             assert.deepEqual([...new Set(mandatory(check).map((v) => v.policyName))], [policy]);
         });
     }
@@ -70,7 +63,7 @@ describe("deliberately wrong stacks fail with the expected policy", () => {
         const { rendered, dependencies } = await renderForPolicies({ stack: name, config, preview: true });
         const given = parsePolicyPackConfig(fs.readFileSync(policyConfigFileFor(stack), "utf8"));
         const { config: policyConfig } = reconcilePolicyPackConfig(policies, packEnforcementLevel, given);
-        return runPolicies({ policies, config: policyConfig, resources: edit(policyInputs(rendered, dependencies)), stackTags: stackTagsOf(ROOT) });
+        return runPolicies({ pack: { name: packName, version: packVersion }, policies, config: policyConfig, resources: edit(policyInputs(rendered, dependencies)), stackTags: stackTagsOf(ROOT) });
     }
 
     it("a bucket without its public access block fails bucket-private", async () => {
