@@ -35,6 +35,8 @@ export class ModelService extends pulumi.ComponentResource {
     public readonly region: string;
     /** Served model version. */
     public readonly modelVersion: string;
+    /** Image reference the service runs: push to it before `pulumi up` creates the workload. */
+    public readonly image: pulumi.Output<string>;
     /** Names of the main resources (registry, bucket, cluster, workload), for outputs and runbooks. */
     public readonly resourceNames: pulumi.Output<Record<string, string>>;
 
@@ -49,13 +51,16 @@ export class ModelService extends pulumi.ComponentResource {
         this.modelVersion = service.model.version;
         const child = { parent: this };
         const repositoryName = naming.repositoryName(service.name, pulumi.getStack());
-        const imageOf = (repositoryUrl: pulumi.Output<string>) => service.image ?? pulumi.interpolate`${repositoryUrl}:${service.imageTag}`;
+        // The stack's own registry unless the config names an image elsewhere.
+        const imageOf = (repositoryUrl: pulumi.Output<string>) =>
+            service.image ? pulumi.output(service.image) : pulumi.interpolate`${repositoryUrl}:${service.imageTag}`;
 
         switch (platform.backend) {
             case "lambda": {
                 const artifacts = new AwsArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName, region: platform.region }, child);
+                const image = this.image = imageOf(artifacts.repository.repositoryUrl);
                 const lambda = new LambdaService(`${name}-lambda`, {
-                    service, region: platform.region, imageUri: imageOf(artifacts.repository.repositoryUrl),
+                    service, region: platform.region, imageUri: image,
                     modelReadPolicy: artifacts.modelReadPolicy(), architecture: platform.architecture,
                     endpoint: platform.endpoint, logRetentionDays: platform.logRetentionDays,
                 }, child);
@@ -68,8 +73,9 @@ export class ModelService extends pulumi.ComponentResource {
             }
             case "cloudrun": {
                 const artifacts = new GcpArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName, region: platform.region, project: platform.project }, child);
+                const image = this.image = imageOf(artifacts.repositoryUrl);
                 const run = new CloudRunService(`${name}-run`, {
-                    service, platform, image: imageOf(artifacts.repositoryUrl), modelBucket: artifacts.modelBucket.name,
+                    service, platform, image, modelBucket: artifacts.modelBucket.name,
                 }, child);
                 this.url = run.url;
                 this.resourceNames = namesOf({
@@ -80,13 +86,14 @@ export class ModelService extends pulumi.ComponentResource {
             }
             case "eks": {
                 const artifacts = new AwsArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName, region: platform.region }, child);
+                const image = this.image = imageOf(artifacts.repository.repositoryUrl);
                 const fromBucket = service.model.artifact.source === "bucket";
                 const cluster = new EksCluster(`${name}-cluster`, {
                     platform,
                     modelReader: fromBucket ? { namespace: platform.kubernetes.namespace, serviceAccount: service.name, policy: artifacts.modelReadPolicy() } : undefined,
                 }, child);
                 const workload = new KubernetesWorkload(`${name}-workload`, {
-                    service, settings: platform.kubernetes, provider: cluster.provider, image: imageOf(artifacts.repository.repositoryUrl),
+                    service, settings: platform.kubernetes, provider: cluster.provider, image,
                     modelBucket: { url: pulumi.interpolate`s3://${artifacts.modelBucket.bucket}`, cloud: "aws" },
                 }, child);
                 this.url = workload.url;
@@ -98,6 +105,7 @@ export class ModelService extends pulumi.ComponentResource {
             }
             case "gke": {
                 const artifacts = new GcpArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName, region: platform.region, project: platform.project }, child);
+                const image = this.image = imageOf(artifacts.repositoryUrl);
                 const cluster = new GkeCluster(`${name}-cluster`, { platform }, child);
                 const reader = service.model.artifact.source === "bucket"
                     ? new GkeModelReader(`${name}-model-reader`, {
@@ -105,7 +113,7 @@ export class ModelService extends pulumi.ComponentResource {
                     }, child)
                     : undefined;
                 const workload = new KubernetesWorkload(`${name}-workload`, {
-                    service, settings: platform.kubernetes, provider: cluster.provider, image: imageOf(artifacts.repositoryUrl),
+                    service, settings: platform.kubernetes, provider: cluster.provider, image,
                     modelBucket: { url: pulumi.interpolate`gs://${artifacts.modelBucket.name}`, cloud: "gcp" },
                     serviceAccountAnnotations: reader?.serviceAccountAnnotations,
                 }, child);
@@ -117,7 +125,7 @@ export class ModelService extends pulumi.ComponentResource {
                 break;
             }
         }
-        this.registerOutputs({ url: this.url, backend: this.backend, region: this.region, modelVersion: this.modelVersion, resourceNames: this.resourceNames });
+        this.registerOutputs({ image: this.image, url: this.url, backend: this.backend, region: this.region, modelVersion: this.modelVersion, resourceNames: this.resourceNames });
     }
 }
 

@@ -6,6 +6,8 @@ import { ModelService } from "./modelService";
 export interface ProgramOutputs {
     /** Where callers reach the service. */
     url: pulumi.Output<string>;
+    /** Image reference the service runs (push here before the first `pulumi up` of the workload). */
+    image: pulumi.Output<string>;
     /** eks, gke, cloudrun or lambda. */
     backend: string;
     /** Region the service runs in. */
@@ -40,6 +42,7 @@ export function modelServingProgram(opts: { configFile?: string } = {}): Program
     const service = new ModelService(spec.service.name, { service: spec.service, platform: spec.platform });
     return {
         url: service.url,
+        image: service.image,
         backend: service.backend,
         region: service.region,
         modelVersion: service.modelVersion,

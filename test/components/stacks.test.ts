@@ -40,12 +40,13 @@ describe("stacks/", () => {
     });
 
     for (const file of stackFiles) {
-        it(`renders ${file} with the outputs url, backend, region, modelVersion and resource names`, () => {
+        it(`renders ${file} with the outputs url, image, backend, region, modelVersion and resource names`, () => {
             const stack = rendered.get(readStackConfigFile(path.join(stacksDir, file)).stack)!;
             assert.ok(stack.resources.length > 5);
             assert.match(String(stack.outputs.url), /^https?:\/\//);
             assert.ok(["eks", "gke", "cloudrun", "lambda"].includes(String(stack.outputs.backend)));
             assert.equal(stack.outputs.modelVersion, "1");
+            assert.match(String(stack.outputs.image), new RegExp(`/property-valuation(-${stack.stack})?(/property-valuation)?:1$`));
             assert.ok(Object.keys(stack.outputs.resourceNames as object).length >= 4);
         });
     }
