@@ -50,14 +50,14 @@ export class ModelService extends pulumi.ComponentResource {
         this.region = platform.region;
         this.modelVersion = service.model.version;
         const child = { parent: this };
-        const repositoryName = naming.repositoryName(service.name, pulumi.getStack());
+        const stackScopedName = naming.stackScopedName(service.name, pulumi.getStack());
         // The stack's own registry unless the config names an image elsewhere.
         const imageOf = (repositoryUrl: pulumi.Output<string>) =>
             service.image ? pulumi.output(service.image) : pulumi.interpolate`${repositoryUrl}:${service.imageTag}`;
 
         switch (platform.backend) {
             case "lambda": {
-                const artifacts = new AwsArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName, region: platform.region }, child);
+                const artifacts = new AwsArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName: stackScopedName, region: platform.region }, child);
                 const image = this.image = imageOf(artifacts.repository.repositoryUrl);
                 const lambda = new LambdaService(`${name}-lambda`, {
                     service, region: platform.region, imageUri: image,
@@ -72,7 +72,7 @@ export class ModelService extends pulumi.ComponentResource {
                 break;
             }
             case "cloudrun": {
-                const artifacts = new GcpArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName, region: platform.region, project: platform.project }, child);
+                const artifacts = new GcpArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName: stackScopedName, region: platform.region, project: platform.project }, child);
                 const image = this.image = imageOf(artifacts.repositoryUrl);
                 const run = new CloudRunService(`${name}-run`, {
                     service, platform, image, modelBucket: artifacts.modelBucket.name,
@@ -85,11 +85,12 @@ export class ModelService extends pulumi.ComponentResource {
                 break;
             }
             case "eks": {
-                const artifacts = new AwsArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName, region: platform.region }, child);
+                const artifacts = new AwsArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName: stackScopedName, region: platform.region }, child);
                 const image = this.image = imageOf(artifacts.repository.repositoryUrl);
                 const fromBucket = service.model.artifact.source === "bucket";
                 const cluster = new EksCluster(`${name}-cluster`, {
                     platform,
+                    clusterName: stackScopedName,
                     modelReader: fromBucket ? { namespace: platform.kubernetes.namespace, serviceAccount: service.name, policy: artifacts.modelReadPolicy() } : undefined,
                 }, child);
                 const workload = new KubernetesWorkload(`${name}-workload`, {
@@ -104,7 +105,7 @@ export class ModelService extends pulumi.ComponentResource {
                 break;
             }
             case "gke": {
-                const artifacts = new GcpArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName, region: platform.region, project: platform.project }, child);
+                const artifacts = new GcpArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName: stackScopedName, region: platform.region, project: platform.project }, child);
                 const image = this.image = imageOf(artifacts.repositoryUrl);
                 const cluster = new GkeCluster(`${name}-cluster`, { platform }, child);
                 const reader = service.model.artifact.source === "bucket"

@@ -10,8 +10,8 @@ export function stackSlug(stack: string): string {
     return stack.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "stack";
 }
 
-/** Registry repository name for a service in a stack, e.g. "property-valuation-prod-eu" (≤ 63 characters). */
-export function repositoryName(service: string, stack: string): string {
+/** Registry repository or cluster name for a service in a stack, e.g. "property-valuation-prod-eu" (≤ 63 characters). */
+export function stackScopedName(service: string, stack: string): string {
     return `${service}-${stackSlug(stack)}`.slice(0, 63).replace(/-+$/, "");
 }
 

@@ -9,6 +9,8 @@ import { execKubeconfig, existingClusterProvider } from "./clusterAccess";
 export interface EksClusterArgs {
     /** EKS settings: region, cluster source, node type and count. */
     platform: Extract<Platform, { backend: "eks" }>;
+    /** Name of a new cluster (unique per account and region, so it carries the stack). */
+    clusterName: string;
     /** When set, the service account that gets read access to the model bucket through EKS Pod Identity. */
     modelReader?: { namespace: string; serviceAccount: string; policy: pulumi.Input<string> };
 }
@@ -42,7 +44,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
         const region = platform.region;
         const child = { parent: this };
-        const network = new AwsNetwork(`${name}-network`, { region, clusterName: name, zoneCount: 2 }, child);
+        const network = new AwsNetwork(`${name}-network`, { region, clusterName: args.clusterName, zoneCount: 2 }, child);
         const role = (roleName: string, service: string, policies: string[]) => {
             const created = new aws.iam.Role(`${name}-${roleName}`, {
                 assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole", "sts:TagSession"] }] }),
@@ -53,6 +55,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
         const clusterRole = role("cluster-role", "eks.amazonaws.com", [aws.iam.ManagedPolicy.AmazonEKSClusterPolicy]);
         const cluster = new aws.eks.Cluster(`${name}-eks`, {
+            name: args.clusterName,
             roleArn: clusterRole.role.arn,
             version: EKS_VERSION,
             vpcConfig: { subnetIds: network.privateSubnetIds, endpointPrivateAccess: true, endpointPublicAccess: true },
@@ -78,7 +81,16 @@ export class EksCluster extends pulumi.ComponentResource {
             region,
         }, { ...child, dependsOn: nodeRole.attachments });
 
-        if (args.modelReader) this.grantModelRead(name, cluster, args.modelReader, region);
+        // EKS installs the VPC CNI without NetworkPolicy enforcement; turn it on so the workload's policy applies.
+        new aws.eks.Addon(`${name}-vpc-cni`, {
+            clusterName: cluster.name,
+            addonName: "vpc-cni",
+            configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            region,
+        }, child);
+        if (args.modelReader) this.grantModelRead(name, cluster, nodes, args.modelReader, region);
 
         const kubeconfig = execKubeconfig({
             clusterName: cluster.name,
@@ -93,9 +105,10 @@ export class EksCluster extends pulumi.ComponentResource {
     }
 
     /** EKS Pod Identity: the agent add-on, a role pods can assume, and its association with the service account. */
-    private grantModelRead(name: string, cluster: aws.eks.Cluster, reader: NonNullable<EksClusterArgs["modelReader"]>, region: string): void {
+    private grantModelRead(name: string, cluster: aws.eks.Cluster, nodes: aws.eks.NodeGroup, reader: NonNullable<EksClusterArgs["modelReader"]>, region: string): void {
         const child = { parent: this };
-        new aws.eks.Addon(`${name}-pod-identity-agent`, { clusterName: cluster.name, addonName: "eks-pod-identity-agent", region }, child);
+        // The agent is a DaemonSet: without nodes the add-on never becomes healthy.
+        new aws.eks.Addon(`${name}-pod-identity-agent`, { clusterName: cluster.name, addonName: "eks-pod-identity-agent", region }, { ...child, dependsOn: [nodes] });
         const role = new aws.iam.Role(`${name}-model-reader`, {
             assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }] }),
         }, child);

@@ -49,6 +49,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                     removeDefaultNodePool: true,
                     initialNodeCount: 1,
                     workloadIdentityConfig: { workloadPool: `${platform.project}.svc.id.goog` },
+                    // Dataplane V2 enforces NetworkPolicy (Autopilot always has it).
+                    datapathProvider: "ADVANCED_DATAPATH",
                 }),
         }, child);
 

@@ -18,12 +18,17 @@ describe("eks and gke clusters", () => {
         assert.ok((input(cluster, "vpcConfig.subnetIds") as string[]).every((id) => id.includes("-private-")));
         const policies = all(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => String(input(a, "policyArn")).split("/").pop()).sort();
         assert.deepEqual(policies, ["AmazonEC2ContainerRegistryReadOnly", "AmazonEKSClusterPolicy", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy"]);
-        assert.match(String((stack.outputs.resourceNames as Record<string, string>).cluster), /^property-valuation-cluster-eks-/);
+        assert.equal(input(cluster, "name"), "property-valuation-test", "named after service and stack: unique per account and region");
+        assert.equal((stack.outputs.resourceNames as Record<string, string>).cluster, "property-valuation-test");
+        assert.ok(subnets.every((s) => (input(s, "tags") as Record<string, string>)["kubernetes.io/cluster/property-valuation-test"] === "shared"));
+        const cni = one(stack, "aws:eks/addon:Addon");
+        assert.equal(input(cni, "addonName"), "vpc-cni");
+        assert.deepEqual(JSON.parse(String(input(cni, "configurationValues"))), { enableNetworkPolicy: "true" }, "NetworkPolicy is enforced");
     });
 
     it("grants a bucket-sourced EKS workload read access through Pod Identity bound to its service account", async () => {
         const stack = await render("eks", { "model-serving:modelSource": "bucket" });
-        assert.equal(input(one(stack, "aws:eks/addon:Addon"), "addonName"), "eks-pod-identity-agent");
+        assert.deepEqual(all(stack, "aws:eks/addon:Addon").map((a) => input(a, "addonName")).sort(), ["eks-pod-identity-agent", "vpc-cni"]);
         const association = one(stack, "aws:eks/podIdentityAssociation:PodIdentityAssociation");
         assert.equal(input(association, "namespace"), "inference");
         assert.equal(input(association, "serviceAccount"), "property-valuation");
@@ -54,6 +59,7 @@ describe("eks and gke clusters", () => {
         const cluster = one(standard, "gcp:container/cluster:Cluster");
         assert.equal(input(cluster, "removeDefaultNodePool"), true);
         assert.equal(input(cluster, "workloadIdentityConfig.workloadPool"), "acme.svc.id.goog");
+        assert.equal(input(cluster, "datapathProvider"), "ADVANCED_DATAPATH", "Dataplane V2 enforces NetworkPolicy");
         const pool = one(standard, "gcp:container/nodePool:NodePool");
         assert.equal(input(pool, "nodeConfig.machineType"), "n2-standard-8");
         assert.equal(input(pool, "nodeConfig.workloadMetadataConfig.mode"), "GKE_METADATA");

@@ -1,12 +1,12 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { repositoryName, serviceAccountId, stackSlug } from "../../components/naming";
+import { stackScopedName, serviceAccountId, stackSlug } from "../../components/naming";
 
 describe("names shared across stacks", () => {
     it("puts the stack in registry repository names so dev and prod in one account do not collide", () => {
-        assert.equal(repositoryName("property-valuation", "prod-eu"), "property-valuation-prod-eu");
-        assert.equal(repositoryName("svc", "Org.Team_Dev"), "svc-org-team-dev");
-        assert.notEqual(repositoryName("svc", "dev"), repositoryName("svc", "prod-aws"));
+        assert.equal(stackScopedName("property-valuation", "prod-eu"), "property-valuation-prod-eu");
+        assert.equal(stackScopedName("svc", "Org.Team_Dev"), "svc-org-team-dev");
+        assert.notEqual(stackScopedName("svc", "dev"), stackScopedName("svc", "prod-aws"));
         assert.equal(stackSlug("---"), "stack");
     });
 
