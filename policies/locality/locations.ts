@@ -25,6 +25,14 @@ function placementAt(where: string, read: () => unknown, missing?: string): Plac
     return missing === undefined ? [] : [{ where, unknown: missing }];
 }
 
+/** One placement per entry of a list property (zones, node locations, data locations); an unknown list is one unknown placement. */
+function listPlacements(where: string, read: () => unknown): Placement[] {
+    const list = readKnown(read);
+    if (!list.known) return [{ where, unknown: `${list.path} is computed and cannot be known at preview` }];
+    const entries = arrayAt(list.value);
+    return entries.flatMap((_, i) => placementAt(`${where}[${i}]`, () => entries[i]));
+}
+
 function providerField(provider: PolicyProviderResource | undefined, field: string): () => unknown {
     return () => (provider ? provider.props[field] : undefined);
 }
@@ -38,7 +46,8 @@ function providerPlacement(type: string, provider: PolicyProviderResource | unde
 /**
  * Where a resource is located, field by field, the way the provider would resolve it: an explicit property
  * first, else the provider's region or zone. A located resource whose location cannot be determined yields
- * an `unknown` placement, so the caller reports it instead of passing it.
+ * an `unknown` placement, so the caller reports it instead of passing it. Any AWS resource's own region and
+ * availability zones, and any GCP resource's own region and zone, count too (subnets, instances, disks).
  */
 export function placementsOf(resource: LocatedResource): Placement[] {
     const { type, props, provider } = resource;
@@ -49,26 +58,22 @@ export function placementsOf(resource: LocatedResource): Placement[] {
         return [...placementAt("region", () => props.region), ...placementAt("zone", () => props.zone)];
     }
     if (type.startsWith("aws:")) {
+        const zones = [...placementAt("availabilityZone", () => props.availabilityZone), ...listPlacements("availabilityZones", () => props.availabilityZones)];
         const own = placementAt("region", () => props.region);
-        if (own.length > 0 || !AWS_REGIONAL_TYPES.includes(type)) return own;
-        return placementAt("provider region", providerField(provider, "region"),
-            "neither the resource nor its provider sets a region");
+        if (own.length > 0 || !AWS_REGIONAL_TYPES.includes(type)) return [...own, ...zones];
+        return [...placementAt("provider region", providerField(provider, "region"), "neither the resource nor its provider sets a region"), ...zones];
     }
     if (type === t.GCS_BUCKET) {
-        const dataLocations = readKnown(() => objectAt(props.customPlacementConfig)?.dataLocations);
-        if (!dataLocations.known) return [{ where: "customPlacementConfig.dataLocations", unknown: `${dataLocations.path} cannot be known at preview` }];
-        const custom = arrayAt(dataLocations.value);
-        if (custom.length > 0) return custom.flatMap((_, i) => placementAt(`customPlacementConfig.dataLocations[${i}]`, () => custom[i]));
+        const custom = listPlacements("customPlacementConfig.dataLocations", () => objectAt(props.customPlacementConfig)?.dataLocations);
+        if (custom.length > 0) return custom;
         return placementAt("location", () => props.location, "location is not set");
     }
     if (GCP_LOCATION_TYPES.includes(type)) {
         const own = placementAt("location", () => props.location);
-        const fallback = own.length > 0 ? own : providerPlacement(type, provider);
-        if (fallback.length === 0) return [{ where: "location", unknown: "neither location nor the provider's zone or region is set" }];
-        const nodeLocations = readKnown(() => props.nodeLocations);
-        if (!nodeLocations.known) return [...fallback, { where: "nodeLocations", unknown: `${nodeLocations.path} cannot be known at preview` }];
-        const nodes = arrayAt(nodeLocations.value);
-        return [...fallback, ...nodes.flatMap((_, i) => placementAt(`nodeLocations[${i}]`, () => nodes[i]))];
+        const location = own.length > 0 ? own : providerPlacement(type, provider);
+        if (location.length === 0) return [{ where: "location", unknown: "neither location nor the provider's zone or region is set" }];
+        return [...location, ...listPlacements("nodeLocations", () => props.nodeLocations)];
     }
+    if (type.startsWith("gcp:")) return [...placementAt("region", () => props.region), ...placementAt("zone", () => props.zone)];
     return [];
 }

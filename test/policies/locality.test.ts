@@ -44,6 +44,11 @@ describe("data locality: location mapping", () => {
         assert.deepEqual(placementsOf({ type: "gcp:container/cluster:Cluster", props: {}, provider: gcp({ region: "us-central1", zone: "us-central1-c" }) }), [{ where: "provider zone", location: "us-central1-c" }]);
     });
 
+    it("counts an AWS resource's availability zones and a GCP resource's own zone", () => {
+        assert.deepEqual(placementsOf({ type: "aws:ec2/subnet:Subnet", props: { region: "us-east-1", availabilityZone: "us-east-1a" } }).map((p) => p.where), ["region", "availabilityZone"]);
+        assert.deepEqual(placementsOf({ type: "gcp:compute/instance:Instance", props: { zone: "europe-west2-b" } }), [{ where: "zone", location: "europe-west2-b" }]);
+    });
+
     it("yields an unknown placement for a located resource nobody locates", () => {
         const [placement] = placementsOf({ type: "aws:lambda/function:Function", props: {}, provider: aws() });
         assert.ok("unknown" in placement);
@@ -93,6 +98,11 @@ describe("data locality: data-residency policy", () => {
         const [violation] = result.violations.filter((v) => v.policyName === "data-residency");
         assert.equal(violation.enforcementLevel, "mandatory");
         assert.match(violation.message, /location is computed and cannot be known at preview/);
+    });
+
+    it("reports a subnet in an availability zone outside the residency", async () => {
+        const subnet = resource("aws:ec2/subnet:Subnet", "private-0", { region: "eu-west-1", availabilityZone: "us-east-1a" }, { provider: aws("eu-west-1") });
+        assert.match(messagesOf(await check([subnet], { "data-residency": eu }), "data-residency")[0], /availabilityZone "us-east-1a" stores data in us-east-1 \(us\)/);
     });
 
     it("reports a Lambda whose region neither it nor its provider sets", async () => {
