@@ -1,6 +1,7 @@
 import { PolicyProviderResource } from "@pulumi/policy";
 import { arrayAt, objectAt, readKnown } from "../lib/props";
 import * as t from "../lib/types";
+import { CLOUD_SCHEDULER_JOB } from "../limits/schedule";
 
 /** One place a resource puts data or compute: a known location, a value unknown at preview, or none at all. */
 export type Placement =
@@ -74,6 +75,7 @@ export function placementsOf(resource: LocatedResource): Placement[] {
         if (location.length === 0) return [{ where: "location", unknown: "neither location nor the provider's zone or region is set" }];
         return [...location, ...listPlacements("nodeLocations", () => props.nodeLocations)];
     }
-    if (type.startsWith("gcp:")) return [...placementAt("region", () => props.region), ...placementAt("zone", () => props.zone)];
+    // Cloud Scheduler jobs are schedule-residency's (it also resolves their provider region): not reported twice.
+    if (type.startsWith("gcp:") && type !== CLOUD_SCHEDULER_JOB) return [...placementAt("region", () => props.region), ...placementAt("zone", () => props.zone)];
     return [];
 }
