@@ -1,6 +1,9 @@
 import { strict as assert } from "node:assert";
 import { mock } from "node:test";
+import * as ort from "onnxruntime-node";
 import { DynamicBatcher, takeBatch, type RunRows } from "../../services/inference/src/inference/batcher";
+import { InferenceError, ModelRunner, type ModelSession } from "../../services/inference/src/inference/runner";
+import { createMetrics } from "../../services/inference/src/metrics";
 
 type Rows = readonly (readonly number[])[];
 
@@ -106,5 +109,61 @@ describe("dynamic batcher", () => {
         const model = fakeModel();
         assert.throws(() => new DynamicBatcher(model.run, { maxBatchSize: 0, maxDelayMs: 0 }), RangeError);
         assert.throws(() => new DynamicBatcher(model.run, { maxBatchSize: 4, maxDelayMs: -1 }), RangeError);
+    });
+});
+
+describe("model runner with dynamic batching", () => {
+    // A session stand-in with the real onnxruntime run() contract: estimate = 10 × first feature.
+    function countingSession(fail = false): { session: ModelSession; batchSizes: number[] } {
+        const batchSizes: number[] = [];
+        const session: ModelSession = {
+            run: (async (feeds: Record<string, ort.Tensor>) => {
+                const input = feeds.features;
+                const rows = input.dims[0];
+                batchSizes.push(rows);
+                if (fail) throw new Error("onnxruntime: bad things");
+                const column = (scale: number) =>
+                    new ort.Tensor("float32", Float32Array.from({ length: rows }, (_, i) => (input.data as Float32Array)[i * 2] * scale), [rows, 1]);
+                return { estimate: column(10), lower: column(9), upper: column(11) };
+            }) as unknown as ModelSession["run"],
+        };
+        return { session, batchSizes };
+    }
+    const metrics = () => createMetrics({ model: "m", model_version: "1" });
+
+    it("answers concurrent requests from one session.run, each with its own rows", async () => {
+        const { session, batchSizes } = countingSession();
+        const runner = new ModelRunner(session, 2, metrics(), { maxQueueLength: 64, batching: { maxBatchSize: 32, maxDelayMs: 0 } });
+        const results = await Promise.all([runner.predict([[1, 0]]), runner.predict([[2, 0], [3, 0]]), runner.predict([[4, 0]])]);
+        assert.deepEqual(results.map((r) => r.map((p) => p.estimate)), [[10], [20, 30], [40]]);
+        assert.deepEqual(results[1][1], { estimate: 30, lower: 27, upper: 33 });
+        assert.deepEqual(batchSizes, [4]);
+    });
+
+    it("counts every waiting request in inference_queue_length until its batch has answered", async () => {
+        const m = metrics();
+        const { session } = countingSession();
+        const runner = new ModelRunner(session, 2, m, { maxQueueLength: 64, batching: { maxBatchSize: 32, maxDelayMs: 0 } });
+        const pending = [runner.predict([[1, 0]]), runner.predict([[2, 0]]), runner.predict([[3, 0]])];
+        assert.equal((await m.queueLength.get()).values[0].value, 3);
+        await Promise.all(pending);
+        assert.equal((await m.queueLength.get()).values[0].value, 0);
+        assert.equal((await m.predictions.get()).values[0].value, 3);
+    });
+
+    it("fails every request of a failing batch with the InferenceError (500) the unbatched path gives", async () => {
+        const m = metrics();
+        const { session } = countingSession(true);
+        const batched = new ModelRunner(session, 2, m, { maxQueueLength: 64, batching: { maxBatchSize: 32, maxDelayMs: 0 } });
+        const unbatched = new ModelRunner(session, 2, metrics(), { maxQueueLength: 64 });
+        const outcomes = await Promise.allSettled([batched.predict([[1, 0]]), batched.predict([[2, 0]])]);
+        const reference = await unbatched.predict([[1, 0]]).catch((e: unknown) => e);
+        for (const o of outcomes) {
+            assert.equal(o.status, "rejected");
+            const reason = (o as PromiseRejectedResult).reason as Error;
+            assert.ok(reason instanceof InferenceError);
+            assert.equal(reason.constructor, (reference as Error).constructor);
+        }
+        assert.equal((await m.inferenceErrors.get()).values[0].value, 2);
     });
 });

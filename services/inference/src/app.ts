@@ -12,6 +12,7 @@ import { type ModelSession, ModelRunner, type Prediction, QueueFullError } from 
 import { loadMetadata, openSession } from "./model/loader";
 import type { ModelMetadata } from "./model/metadata";
 import { createMetrics, type ServiceMetrics } from "./metrics";
+import { Overflow, type OverflowConfig } from "./overflow";
 import { healthRoutes, type ReadinessState } from "./routes/health";
 import { metricsRoute } from "./routes/metrics";
 import { predictRoutes } from "./routes/predict";
@@ -27,6 +28,8 @@ export interface BuildAppOptions {
     logger?: FastifyServerOptions["logger"];
     /** Extra fields on every request's log lines (the Lambda entry adds `cold`). */
     logBindings?: () => Record<string, unknown>;
+    /** Hybrid serving: forward model calls to a serverless copy once the queue reaches a threshold. */
+    overflow?: OverflowConfig;
 }
 
 /** What the entry points need to steer the app's lifecycle. */
@@ -86,10 +89,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     let runner: ModelRunner | undefined;
     let loadFailed = false;
     let draining = false;
-    const sessionPromise = options.session ?? openSession(config.modelDir, metadata);
+    const sessionPromise = options.session ?? openSession(config.modelDir, metadata, config.session);
     const loaded = sessionPromise.then(
         (session) => {
-            runner = new ModelRunner(session, metadata.features.length, metrics, { maxQueueLength: config.maxQueueLength });
+            runner = new ModelRunner(session, metadata.features.length, metrics, {
+                maxQueueLength: config.maxQueueLength,
+                ...(config.batchMaxSize > 0 ? { batching: { maxBatchSize: config.batchMaxSize, maxDelayMs: config.batchMaxDelayMs } } : {}),
+            });
         },
         (error: unknown) => {
             loadFailed = true;
@@ -155,8 +161,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(async (modelRoutes) => {
         // Refuse before reading the body when the model's queue or the request limit is at its bound.
         const admission = new ConcurrencyLimit(config.maxConcurrentRequests);
+        const overflow = options.overflow ? new Overflow(options.overflow, metrics.registry) : undefined;
         modelRoutes.addHook("onRequest", async (request, reply) => {
             if (!isModelCall(request)) return;
+            if (overflow && runner && overflow.shouldSpill(request, runner.queueLength)) {
+                if (await overflow.forward(request, reply)) return reply;
+                metrics.rejected.inc({ reason: "queue_full" });
+                throw overloaded(`the model's queue reached ${overflow.config.queueThreshold} and the overflow did not answer; retry shortly`);
+            }
             if (runner?.isFull) {
                 metrics.rejected.inc({ reason: "queue_full" });
                 throw overloaded(`the model's queue is full (${config.maxQueueLength} requests waiting); retry shortly`);

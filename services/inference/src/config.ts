@@ -15,7 +15,24 @@ export interface ServiceConfig {
     maxConcurrentRequests: number;
     maxEventLoopDelayMs: number;
     requestTimeoutSeconds: number;
+    /** Dynamic batching of concurrent requests into one session.run (0 = off); see README "Performance". */
+    batchMaxSize: number;
+    batchMaxDelayMs: number;
+    session: SessionTuning;
 }
+
+/** onnxruntime session options, chosen by measurement per deployment shape (bench/session-options.ts). */
+export interface SessionTuning {
+    /** 0 lets onnxruntime use one thread per core it sees, which in a container is the node's, not the limit. */
+    intraOpThreads: number;
+    interOpThreads: number;
+    /** Spinning intra-op threads burn CPU between runs that the event loop needs for HTTP. */
+    allowSpinning: boolean;
+    graphOptimization: GraphOptimization;
+}
+
+export const GRAPH_OPTIMIZATIONS = ["disabled", "basic", "extended", "all"] as const;
+export type GraphOptimization = (typeof GRAPH_OPTIMIZATIONS)[number];
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -37,6 +54,9 @@ export const DEFAULT_CONFIG: ServiceConfig = {
     maxConcurrentRequests: 32,
     maxEventLoopDelayMs: 50,
     requestTimeoutSeconds: 30,
+    batchMaxSize: 0,
+    batchMaxDelayMs: 0,
+    session: { intraOpThreads: 0, interOpThreads: 0, allowSpinning: true, graphOptimization: "all" },
 };
 
 export class ConfigError extends Error {
@@ -61,6 +81,14 @@ function parseInteger(env: NodeJS.ProcessEnv, rule: IntegerRule, fallback: numbe
         return fallback;
     }
     return value;
+}
+
+function parseGraphOptimization(env: NodeJS.ProcessEnv, fallback: GraphOptimization, problems: string[]): GraphOptimization {
+    const raw = env.ORT_GRAPH_OPTIMIZATION?.trim();
+    if (!raw) return fallback;
+    if ((GRAPH_OPTIMIZATIONS as readonly string[]).includes(raw)) return raw as GraphOptimization;
+    problems.push(`ORT_GRAPH_OPTIMIZATION=${JSON.stringify(raw)} must be one of ${GRAPH_OPTIMIZATIONS.join(", ")}`);
+    return fallback;
 }
 
 /**
@@ -90,6 +118,14 @@ export function parseConfig(env: NodeJS.ProcessEnv): ServiceConfig {
         // 0 turns the event-loop-delay guard off.
         maxEventLoopDelayMs: parseInteger(env, { variable: "MAX_EVENT_LOOP_DELAY_MS", min: 0, max: 60000 }, d.maxEventLoopDelayMs, problems),
         requestTimeoutSeconds: parseInteger(env, { variable: "REQUEST_TIMEOUT_SECONDS", min: 1, max: 3600 }, d.requestTimeoutSeconds, problems),
+        batchMaxSize: parseInteger(env, { variable: "BATCH_MAX_SIZE", min: 0, max: 100000 }, d.batchMaxSize, problems),
+        batchMaxDelayMs: parseInteger(env, { variable: "BATCH_MAX_DELAY_MS", min: 0, max: 1000 }, d.batchMaxDelayMs, problems),
+        session: {
+            intraOpThreads: parseInteger(env, { variable: "ORT_INTRA_OP_THREADS", min: 0, max: 256 }, d.session.intraOpThreads, problems),
+            interOpThreads: parseInteger(env, { variable: "ORT_INTER_OP_THREADS", min: 0, max: 256 }, d.session.interOpThreads, problems),
+            allowSpinning: parseInteger(env, { variable: "ORT_ALLOW_SPINNING", min: 0, max: 1 }, d.session.allowSpinning ? 1 : 0, problems) === 1,
+            graphOptimization: parseGraphOptimization(env, d.session.graphOptimization, problems),
+        },
     };
     if (problems.length > 0) throw new ConfigError(problems);
     return config;

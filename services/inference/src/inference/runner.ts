@@ -1,6 +1,7 @@
 import * as ort from "onnxruntime-node";
 import { INPUT_NAME, OUTPUT_NAMES } from "../model/metadata";
 import type { ServiceMetrics } from "../metrics";
+import { DynamicBatcher, type BatcherOptions } from "./batcher";
 
 /** One row's model outputs, in USD. */
 export interface Prediction {
@@ -31,22 +32,27 @@ export class QueueFullError extends Error {
 export interface ModelRunnerOptions {
     /** Requests waiting for or running on the model at most; the next one gets a QueueFullError. */
     maxQueueLength: number;
+    /** Coalesce concurrent requests into one session.run; absent runs each request on its own. */
+    batching?: BatcherOptions;
 }
 
 /**
  * The only way to call the model. Routes hand it rows of features (in metadata column order) and get
  * one Prediction per row; the runner owns the queue gauge and the prediction metrics so that how
- * rows reach the session (one call per request today, dynamic batching later) stays its own business.
+ * rows reach the session (one call per request, or several requests per call with batching) stays its own business.
  */
 export class ModelRunner {
     private inFlight = 0;
+    private readonly batcher: DynamicBatcher<Prediction> | undefined;
 
     constructor(
         private readonly session: ModelSession,
         private readonly featureCount: number,
         private readonly metrics: Pick<ServiceMetrics, "predictions" | "predictionDuration" | "queueLength" | "inferenceErrors">,
         private readonly options: ModelRunnerOptions = { maxQueueLength: Number.POSITIVE_INFINITY },
-    ) {}
+    ) {
+        this.batcher = options.batching ? new DynamicBatcher((rows) => this.run(rows), options.batching) : undefined;
+    }
 
     /** Requests waiting for or running on the model. */
     get queueLength(): number {
@@ -65,7 +71,8 @@ export class ModelRunner {
         this.metrics.queueLength.inc();
         const stopTimer = this.metrics.predictionDuration.startTimer();
         try {
-            const predictions = await this.run(rows);
+            // Each request still counts once in the queue gauge while it waits for its batch.
+            const predictions = await (this.batcher ? this.batcher.submit(rows) : this.run(rows));
             this.metrics.predictions.inc(rows.length);
             return predictions;
         } catch (error) {

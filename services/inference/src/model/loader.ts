@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ort from "onnxruntime-node";
+import type { SessionTuning } from "../config";
 import { checkSessionAgreesWithMetadata, INPUT_NAME, MetadataError, type ModelMetadata, parseMetadata } from "./metadata";
 
 export class ModelLoadError extends Error {
@@ -41,16 +42,29 @@ export function warmupRow(metadata: ModelMetadata): number[] {
     });
 }
 
+/** onnxruntime SessionOptions for a tuning; an intra-op count of 0 is left out so onnxruntime picks its own. */
+export function sessionOptions(tuning: SessionTuning): ort.InferenceSession.SessionOptions {
+    return {
+        executionProviders: ["cpu"],
+        graphOptimizationLevel: tuning.graphOptimization,
+        executionMode: "sequential",
+        ...(tuning.intraOpThreads > 0 ? { intraOpNumThreads: tuning.intraOpThreads } : {}),
+        ...(tuning.interOpThreads > 0 ? { interOpNumThreads: tuning.interOpThreads } : {}),
+        // The Node binding turns `extra` into session config entries: session.intra_op.allow_spinning.
+        extra: { session: { intra_op: { allow_spinning: tuning.allowSpinning ? "1" : "0" } } },
+    };
+}
+
 /**
  * Creates the process's one InferenceSession, checks it against the metadata and runs one inference so
  * the first real request does not pay for lazy initialisation.
  */
-export async function openSession(modelDir: string, metadata: ModelMetadata): Promise<ort.InferenceSession> {
+export async function openSession(modelDir: string, metadata: ModelMetadata, tuning: SessionTuning): Promise<ort.InferenceSession> {
     const file = path.join(modelDir, "model.onnx");
     if (!fs.existsSync(file)) throw new ModelLoadError(`model file ${file} does not exist`);
     let session: ort.InferenceSession;
     try {
-        session = await ort.InferenceSession.create(file, { graphOptimizationLevel: "all", executionProviders: ["cpu"] });
+        session = await ort.InferenceSession.create(file, sessionOptions(tuning));
     } catch (error) {
         throw new ModelLoadError(`onnxruntime cannot load ${file} (truncated or corrupt?): ${(error as Error).message}`, { cause: error });
     }
