@@ -14,7 +14,7 @@ const sorted = (violations: PolicyViolation[]) => violations.map((v) => JSON.str
 
 describe("the pack served by @pulumi/policy's own analyzer server agrees with the offline runner", function () {
     // Starting the pack process loads TypeScript and @pulumi/policy: seconds on a busy machine.
-    this.timeout(120_000);
+    this.timeout(300_000);
     let server: AnalyzerServer;
     before(async () => { server = await startAnalyzerServer(); });
     after(() => server?.stop());
