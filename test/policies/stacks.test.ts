@@ -17,7 +17,9 @@ const stacks = fs.readdirSync(stacksDir).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.e
 const mandatory = (check: { violations: { enforcementLevel: string; policyName: string; message: string }[] }) =>
     check.violations.filter((v) => v.enforcementLevel === "mandatory");
 
-describe("every stack in stacks/ against its policy config", () => {
+describe("every stack in stacks/ against its policy config", function () {
+    // Renders load the cloud SDKs and run the program: seconds each, more on a loaded machine.
+    this.timeout(120_000);
     it("finds the five stacks", () => {
         assert.deepEqual([...stacks].sort(), ["dev", "prod-aws", "prod-eu", "prod-gcp", "staging"]);
     });
@@ -46,7 +48,9 @@ describe("every stack in stacks/ against its policy config", () => {
     }
 });
 
-describe("deliberately wrong stacks fail with the expected policy", () => {
+describe("deliberately wrong stacks fail with the expected policy", function () {
+    // Renders load the cloud SDKs and run the program: seconds each, more on a loaded machine.
+    this.timeout(120_000);
     it("has a case for every fixture file", () => {
         assert.deepEqual(fs.readdirSync(fixturesDir).sort(), WRONG_STACKS.map(({ file }) => path.basename(file)).sort());
     });
