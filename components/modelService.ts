@@ -6,6 +6,9 @@ import { GcpArtifacts } from "./backends/gcpArtifacts";
 import { GkeCluster, GkeModelReader } from "./backends/gke";
 import { KubernetesWorkload } from "./backends/kubernetes";
 import { LambdaService } from "./backends/lambda";
+import { ScheduledMinInstances } from "./schedule/cloudrun";
+import { ScheduledHpaMinimum } from "./schedule/kubernetes";
+import { ScheduledProvisionedConcurrency } from "./schedule/lambda";
 import * as naming from "./naming";
 import { specProblems } from "./validate";
 import type { Platform, ServiceSpec } from "./spec";
@@ -65,6 +68,11 @@ export class ModelService extends pulumi.ComponentResource {
                     endpoint: platform.endpoint, logRetentionDays: platform.logRetentionDays,
                 }, child);
                 this.url = lambda.url;
+                if (service.scaling.schedule) {
+                    new ScheduledProvisionedConcurrency(`${name}-schedule`, {
+                        functionName: lambda.function.name, aliasName: lambda.alias.name, schedule: service.scaling.schedule, region: platform.region,
+                    }, child);
+                }
                 this.resourceNames = namesOf({
                     repository: artifacts.repository.name, modelBucket: artifacts.modelBucket.bucket,
                     function: lambda.function.name, alias: lambda.alias.name,
@@ -78,6 +86,12 @@ export class ModelService extends pulumi.ComponentResource {
                     service, platform, image, modelBucket: artifacts.modelBucket.name,
                 }, child);
                 this.url = run.url;
+                if (service.scaling.schedule) {
+                    new ScheduledMinInstances(`${name}-schedule`, {
+                        project: platform.project, region: platform.region, serviceName: run.service.name,
+                        runtimeServiceAccountEmail: run.serviceAccount.email, schedule: service.scaling.schedule, accountPrefix: service.name,
+                    }, child);
+                }
                 this.resourceNames = namesOf({
                     repository: artifacts.repository.repositoryId, modelBucket: artifacts.modelBucket.name,
                     service: run.service.name, serviceAccount: run.serviceAccount.email,
@@ -98,6 +112,12 @@ export class ModelService extends pulumi.ComponentResource {
                     modelBucket: { url: pulumi.interpolate`s3://${artifacts.modelBucket.bucket}`, cloud: "aws" },
                 }, child);
                 this.url = workload.url;
+                if (service.scaling.schedule) {
+                    new ScheduledHpaMinimum(`${name}-schedule`, {
+                        namespace: workload.namespaceName, hpaName: service.name, schedule: service.scaling.schedule, labels: { "app.kubernetes.io/name": `${service.name}-schedule`, "app.kubernetes.io/part-of": service.name, "app.kubernetes.io/managed-by": "pulumi" },
+                        provider: cluster.provider,
+                    }, child);
+                }
                 this.resourceNames = namesOf({
                     repository: artifacts.repository.name, modelBucket: artifacts.modelBucket.bucket, cluster: cluster.clusterName,
                     namespace: workload.namespaceName, deployment: workload.deploymentName,
@@ -119,6 +139,12 @@ export class ModelService extends pulumi.ComponentResource {
                     serviceAccountAnnotations: reader?.serviceAccountAnnotations,
                 }, child);
                 this.url = workload.url;
+                if (service.scaling.schedule) {
+                    new ScheduledHpaMinimum(`${name}-schedule`, {
+                        namespace: workload.namespaceName, hpaName: service.name, schedule: service.scaling.schedule, labels: { "app.kubernetes.io/name": `${service.name}-schedule`, "app.kubernetes.io/part-of": service.name, "app.kubernetes.io/managed-by": "pulumi" },
+                        provider: cluster.provider,
+                    }, child);
+                }
                 this.resourceNames = namesOf({
                     repository: artifacts.repository.repositoryId, modelBucket: artifacts.modelBucket.name, cluster: cluster.clusterName,
                     namespace: workload.namespaceName, deployment: workload.deploymentName,

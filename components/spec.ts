@@ -1,4 +1,5 @@
 import type { Residency } from "./regions";
+import type { ScalingSchedule } from "./schedule/spec";
 
 /** The backends a stack can choose with `model-serving:backend`. */
 export const BACKENDS = ["eks", "gke", "cloudrun", "lambda"] as const;
@@ -55,6 +56,8 @@ export interface ScalingSpec {
     queueLengthTarget: number;
     /** Concurrent requests per instance (Cloud Run `maxInstanceRequestConcurrency`). */
     concurrency: number;
+    /** Minimum capacity raised and lowered at set times (components/schedule/); undefined = the fixed min. */
+    schedule?: ScalingSchedule;
 }
 
 /** How a Kubernetes backend reaches its cluster. */

@@ -1,4 +1,5 @@
 import { allowedBy, describeResidency } from "./regions";
+import { scheduleProblems } from "./schedule/spec";
 import { cloudRunSizeProblem, cpuMillis, lambdaSizeProblem, memoryMiB } from "./sizing";
 import type { Platform, ServiceSpec } from "./spec";
 
@@ -15,6 +16,7 @@ export function specProblems(service: ServiceSpec, platform: Platform): string[]
         problems.push(`scaling min ${scaling.min} / max ${scaling.max} must be whole numbers with max at least 1`);
     }
     if (scaling.min > scaling.max) problems.push(`scaling.min ${scaling.min} is above scaling.max ${scaling.max}`);
+    if (scaling.schedule) problems.push(...scheduleProblems(scaling.schedule, scaling.max));
     if (!allowedBy(service.residency, platform.region)) {
         problems.push(`region "${platform.region}" is outside residency ${describeResidency(service.residency)}`);
     }

@@ -61,7 +61,11 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
             spec: deploymentSpec(service, args.image, args.modelBucket),
         }, { ...child, dependsOn: [serviceAccount] });
         const kubeService = new k8s.core.v1.Service(`${name}-service`, { metadata, spec: serviceSpec(service) }, child);
-        new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-autoscaler`, { metadata, spec: autoscalerSpec(service) }, { ...child, dependsOn: [deployment] });
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-autoscaler`, { metadata, spec: autoscalerSpec(service) }, {
+            ...child, dependsOn: [deployment],
+            // With a scaling schedule its CronJobs set minReplicas (components/schedule/kubernetes.ts); an update must not undo them.
+            ...(service.scaling.schedule ? { ignoreChanges: ["spec.minReplicas"] } : {}),
+        });
         new k8s.policy.v1.PodDisruptionBudget(`${name}-disruption-budget`, { metadata, spec: disruptionBudgetSpec(service) }, child);
         new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, { metadata, spec: networkPolicySpec(service, settings) }, child);
 

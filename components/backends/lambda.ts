@@ -83,7 +83,8 @@ export class LambdaService extends pulumi.ComponentResource {
             region,
         }, { parent: this });
 
-        if (service.scaling.min > 0) {
+        // With a scaling schedule, Application Auto Scaling owns provisioned concurrency (components/schedule/lambda.ts).
+        if (service.scaling.min > 0 && !service.scaling.schedule) {
             // Warm environments for the baseline so the first requests do not pay the model-load cold start.
             new aws.lambda.ProvisionedConcurrencyConfig(`${name}-warm`, {
                 functionName: this.function.name,

@@ -35,6 +35,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     { name: "maxReplicas", type: "integer", default: 5, description: "Maximum replicas / instances; on Lambda the reserved concurrency.", backends: ALL },
     { name: "cpuTargetPercent", type: "integer", default: 70, description: "HPA target: average CPU utilisation in percent of requests.", backends: K8S },
     { name: "queueLengthTarget", type: "integer", default: 4, description: "HPA target: average inference_queue_length per pod.", backends: K8S },
+    { name: "scalingSchedule", type: "array", default: [], description: "Scheduled minimum capacity: \"<name> <minCapacity> <cron>\" strings, e.g. \"evening 6 0 18 * * 1-5\" (five-field cron read in scalingTimeZone).", backends: ALL },
+    { name: "scalingTimeZone", type: "string", default: "UTC", description: "IANA time zone the scalingSchedule cron times are read in.", backends: ALL },
     { name: "concurrency", type: "integer", default: 8, description: "Cloud Run concurrent requests per instance.", backends: ["cloudrun"] },
     { name: "exposure", type: "string", default: "private", description: "private: callers need IAM or cluster network access; public: open to the internet.", backends: ALL },
     { name: "residency", type: "string", default: "any", description: "Data residency area every region must lie in: any, us, eu, uk, ch, ca, apac, sa, me, af, il, mx.", backends: ALL },

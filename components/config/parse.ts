@@ -1,4 +1,5 @@
 import { allowedBy, cloudOf, describeResidency, regionsOf, RESIDENCY_AREAS, type Residency } from "../regions";
+import { parseScheduleLines } from "../schedule/spec";
 import { cloudRunSizeProblem, cpuMillis, lambdaSizeProblem, memoryMiB } from "../sizing";
 import { BACKENDS, type Backend, type ClusterSource, type KubernetesSettings, type Platform, type ServiceSpec, type StackSpec } from "../spec";
 import { CONFIG_KEYS, PROVIDER_KEYS, type ConfigKey } from "./keys";
@@ -100,6 +101,8 @@ export function parseStackConfig(config: Record<string, string>, source: string)
         concurrency: int("concurrency", 1, 1000),
     };
     if (scaling.min > scaling.max) problem(`${PROJECT}:minReplicas`, scaling.min, `is above ${PROJECT}:maxReplicas ${scaling.max}`);
+    const scheduled = parseScheduleLines(list("scalingSchedule"), str("scalingTimeZone"), scaling.max);
+    for (const why of scheduled.problems) problem(`${PROJECT}:scalingSchedule`, raw("scalingSchedule"), why);
     const warnings: string[] = [];
     if (scaling.min === 0 && (backend === "eks" || backend === "gke")) {
         warnings.push(`${source}: ${PROJECT}:minReplicas 0 asks for scale-to-zero, which a ${backend} HPA does not offer; running at least 1 replica`);
@@ -129,7 +132,7 @@ export function parseStackConfig(config: Record<string, string>, source: string)
         image: str("image") || undefined,
         cpu,
         memory,
-        scaling,
+        scaling: scheduled.schedule ? { ...scaling, schedule: scheduled.schedule } : scaling,
         exposure: oneOf("exposure", ["private", "public"] as const),
         residency,
         env,

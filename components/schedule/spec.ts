@@ -106,3 +106,24 @@ export function awsCron(cron: string): string {
     const days = dayOfWeek.replace(/\d+/g, (n) => DAY_NAMES[Number(n)]);
     return `cron(${minute} ${hour} ? ${month} ${days} *)`;
 }
+
+/**
+ * The stack-config form: `scalingSchedule` lines "<name> <minCapacity> <cron>" (e.g. "evening 6 0 18 * * 1-5")
+ * read in `scalingTimeZone`. No lines, no schedule. Problems name the line and the rule.
+ */
+export function parseScheduleLines(lines: readonly string[], timeZone: string, maxCapacity: number): { schedule?: ScalingSchedule; problems: string[] } {
+    if (lines.length === 0) return { problems: [] };
+    const entries: ScheduleEntry[] = [];
+    const problems: string[] = [];
+    lines.forEach((line, i) => {
+        const m = /^\s*(\S+)\s+(\S+)\s+(\S+(?:\s+\S+){4})\s*$/.exec(line);
+        if (!m) {
+            problems.push(`scalingSchedule[${i}] "${line}" is not "<name> <minCapacity> <five cron fields>"`);
+            return;
+        }
+        entries.push({ name: m[1], minCapacity: /^\d+$/.test(m[2]) ? Number(m[2]) : Number.NaN, cron: m[3] });
+    });
+    const schedule = { timeZone, entries };
+    problems.push(...(problems.length === 0 ? scheduleProblems(schedule, maxCapacity) : []));
+    return problems.length === 0 ? { schedule, problems } : { problems };
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { awsCron, cronProblems, scheduleProblems } from "../../components/schedule/spec";
+import { awsCron, cronProblems, parseScheduleLines, scheduleProblems } from "../../components/schedule/spec";
 
 describe("scaling schedule spec", () => {
     it("accepts five-field cron with ranges, lists and steps", () => {
@@ -46,5 +46,31 @@ describe("scaling schedule spec", () => {
         assert.throws(() => awsCron("0 2 1 * 1"), /restricts both day-of-month and day-of-week/);
         assert.throws(() => awsCron("0 2 * * 1-5/2"), /steps through days of the week/);
         assert.throws(() => awsCron("0 25 * * *"), /hour "25" is outside 0-23/);
+    });
+});
+
+describe("scaling schedule in stack config", () => {
+    it("reads \"<name> <minCapacity> <cron>\" lines in the configured time zone", () => {
+        assert.deepEqual(parseScheduleLines(["evening 6 0 18 * * 1-5", "night 2 0 23 * * *"], "Europe/London", 10), {
+            schedule: {
+                timeZone: "Europe/London",
+                entries: [
+                    { name: "evening", minCapacity: 6, cron: "0 18 * * 1-5" },
+                    { name: "night", minCapacity: 2, cron: "0 23 * * *" },
+                ],
+            },
+            problems: [],
+        });
+    });
+
+    it("means no schedule when there are no lines", () => {
+        assert.deepEqual(parseScheduleLines([], "UTC", 10), { problems: [] });
+    });
+
+    it("names the line that does not parse and the rule a parsed line breaks", () => {
+        assert.deepEqual(parseScheduleLines(["evening 6 0 18 * *"], "UTC", 10).problems, [
+            'scalingSchedule[0] "evening 6 0 18 * *" is not "<name> <minCapacity> <five cron fields>"',
+        ]);
+        assert.deepEqual(parseScheduleLines(["evening 60 0 18 * * 1-5"], "UTC", 10).problems, ["scalingSchedule.entries[0].minCapacity 60 exceeds maxReplicas 10"]);
     });
 });
