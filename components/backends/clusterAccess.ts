@@ -24,6 +24,7 @@ export function execKubeconfig(args: { clusterName: pulumi.Input<string>; endpoi
         clusters: [{ name: clusterName, cluster: { server: endpoint.startsWith("https://") ? endpoint : `https://${endpoint}`, "certificate-authority-data": caData } }],
         contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
         "current-context": clusterName,
-        users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: args.exec.command, args: execArgs, interactiveMode: "Never" } } }],
+        // provideClusterInfo as in the kubeconfigs `gcloud container clusters get-credentials` writes; aws ignores it.
+        users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: args.exec.command, args: execArgs, interactiveMode: "Never", provideClusterInfo: true } } }],
     }));
 }
