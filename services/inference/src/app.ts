@@ -12,6 +12,7 @@ import { type ModelSession, ModelRunner, type Prediction, QueueFullError } from 
 import { loadMetadata, openSession } from "./model/loader";
 import type { ModelMetadata } from "./model/metadata";
 import { createMetrics, type ServiceMetrics } from "./metrics";
+import { Overflow, type OverflowConfig } from "./overflow";
 import { healthRoutes, type ReadinessState } from "./routes/health";
 import { metricsRoute } from "./routes/metrics";
 import { predictRoutes } from "./routes/predict";
@@ -27,6 +28,8 @@ export interface BuildAppOptions {
     logger?: FastifyServerOptions["logger"];
     /** Extra fields on every request's log lines (the Lambda entry adds `cold`). */
     logBindings?: () => Record<string, unknown>;
+    /** Hybrid serving: forward model calls to a serverless copy once the queue reaches a threshold. */
+    overflow?: OverflowConfig;
 }
 
 /** What the entry points need to steer the app's lifecycle. */
@@ -79,6 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     });
 
     const metrics = createMetrics({ model: metadata.name, model_version: metadata.version });
+    const overflow = options.overflow ? new Overflow(options.overflow, metrics.registry) : undefined;
     const cache = config.cacheMaxEntries > 0
         ? new PredictionCache({ maxEntries: config.cacheMaxEntries, ttlSeconds: config.cacheTtlSeconds, hits: metrics.cacheHits, misses: metrics.cacheMisses })
         : undefined;
@@ -160,6 +164,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         const admission = new ConcurrencyLimit(config.maxConcurrentRequests);
         modelRoutes.addHook("onRequest", async (request, reply) => {
             if (!isModelCall(request)) return;
+            if (overflow && runner && overflow.shouldSpill(request, runner.queueLength)) {
+                if (await overflow.forward(request, reply)) return reply;
+                metrics.rejected.inc({ reason: "queue_full" });
+                throw overloaded(`the model's queue reached ${overflow.config.queueThreshold} and the overflow did not answer; retry shortly`);
+            }
             if (runner?.isFull) {
                 metrics.rejected.inc({ reason: "queue_full" });
                 throw overloaded(`the model's queue is full (${config.maxQueueLength} requests waiting); retry shortly`);

@@ -3,19 +3,22 @@ import closeWithGrace from "close-with-grace";
 import pino from "pino";
 import { buildApp } from "./app";
 import { parseConfig, type ServiceConfig } from "./config";
+import { type OverflowConfig, parseOverflowConfig } from "./overflow";
 
 const bootLogger = pino({ name: "inference" });
 
 async function main(): Promise<void> {
     let config: ServiceConfig;
+    let overflow: OverflowConfig | undefined;
     try {
         config = parseConfig(process.env);
+        overflow = parseOverflowConfig(process.env, config.maxQueueLength);
     } catch (error) {
         bootLogger.fatal({ err: error }, (error as Error).message);
         process.exit(1);
     }
 
-    const app = await buildApp({ config }).catch((error: unknown) => {
+    const app = await buildApp({ config, overflow }).catch((error: unknown) => {
         bootLogger.fatal({ err: error, modelDir: config.modelDir }, `cannot start: ${(error as Error).message}`);
         process.exit(1);
     });

@@ -1,0 +1,91 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { Counter, type Registry } from "prom-client";
+
+/**
+ * Hybrid serving: when this (Kubernetes) replica's wait queue reaches a threshold, a model call is forwarded
+ * to a serverless copy of the same service (Lambda or Cloud Run) instead of waiting or being shed. The
+ * request is forwarded before its body is read, so spilling costs this replica a pipe, not a parse. When
+ * the overflow does not answer, the caller sheds with 503 exactly as it would without one.
+ */
+export interface OverflowConfig {
+    /** Base URL of the serverless copy; the request's own path is appended. */
+    url: string;
+    /** Spill once this many requests are waiting for or running on the model. */
+    queueThreshold: number;
+    /** Longest a forwarded request may take before it counts as failed. */
+    timeoutMs: number;
+}
+
+/** Set on forwarded requests: a copy that receives one never forwards it again, so two services cannot ping-pong. */
+export const OVERFLOW_HOP_HEADER = "x-overflow-hop";
+
+function integer(env: NodeJS.ProcessEnv, name: string, min: number, fallback: number, problems: string[]): number {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) problems.push(`${name}=${JSON.stringify(raw)} must be a whole number ≥ ${min}`);
+    return value;
+}
+
+/** OVERFLOW_URL switches spilling on; OVERFLOW_QUEUE_THRESHOLD defaults to the queue bound, so only what would be shed spills. */
+export function parseOverflowConfig(env: NodeJS.ProcessEnv, maxQueueLength: number): OverflowConfig | undefined {
+    const url = env.OVERFLOW_URL?.trim();
+    if (!url) return undefined;
+    const problems: string[] = [];
+    if (!/^https?:\/\/[^/]+/.test(url)) problems.push(`OVERFLOW_URL=${JSON.stringify(url)} must be an http(s) URL`);
+    const queueThreshold = integer(env, "OVERFLOW_QUEUE_THRESHOLD", 0, maxQueueLength, problems);
+    const timeoutMs = integer(env, "OVERFLOW_TIMEOUT_MS", 1, 10_000, problems);
+    if (problems.length > 0) throw new Error(`invalid overflow configuration: ${problems.join("; ")}`);
+    return { url: url.replace(/\/+$/, ""), queueThreshold, timeoutMs };
+}
+
+export class Overflow {
+    private readonly spilled: Counter<"outcome">;
+
+    constructor(readonly config: OverflowConfig, registry: Registry) {
+        this.spilled = new Counter({
+            name: "inference_overflow_requests_total",
+            help: "Model calls forwarded to the serverless overflow because the wait queue reached its threshold, by outcome (forwarded, failed).",
+            labelNames: ["outcome"],
+            registers: [registry],
+        });
+    }
+
+    /** Whether this request should go to the overflow, given the model's current queue. */
+    shouldSpill(request: FastifyRequest, queueLength: number): boolean {
+        return request.method === "POST" && request.headers[OVERFLOW_HOP_HEADER] === undefined && queueLength >= this.config.queueThreshold;
+    }
+
+    /** Forwards the request and relays the answer; false when the overflow failed (the caller then sheds). */
+    async forward(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+        const headers: Record<string, string> = { [OVERFLOW_HOP_HEADER]: "1", "x-request-id": request.id };
+        for (const name of ["content-type", "authorization"]) {
+            const value = request.headers[name];
+            if (typeof value === "string") headers[name] = value;
+        }
+        try {
+            // The body is still unread (this runs before parsing); collect its bytes without parsing them.
+            const chunks: Buffer[] = [];
+            for await (const chunk of request.raw) chunks.push(chunk as Buffer);
+            const response = await fetch(`${this.config.url}${request.url}`, {
+                method: request.method,
+                headers,
+                body: Buffer.concat(chunks),
+                signal: AbortSignal.timeout(this.config.timeoutMs),
+            });
+            const body = Buffer.from(await response.arrayBuffer());
+            this.spilled.inc({ outcome: "forwarded" });
+            request.log.debug({ overflowStatus: response.status }, "forwarded to the overflow");
+            void reply
+                .code(response.status)
+                .header("content-type", response.headers.get("content-type") ?? "application/json")
+                .header("x-served-by", "overflow")
+                .send(body);
+            return true;
+        } catch (error) {
+            this.spilled.inc({ outcome: "failed" });
+            request.log.warn({ err: error }, "overflow did not answer; shedding");
+            return false;
+        }
+    }
+}
