@@ -62,6 +62,24 @@ describe("stacks/", () => {
         assert.ok(checked >= 21, `validated ${checked} objects`);
     });
 
+    it("renders schema-valid Kubernetes objects for variants the stacks do not use (public, bucket-sourced, scheduled, existing cluster)", async function () {
+        this.timeout(120000);
+        const variants: Record<string, string>[] = [
+            { "model-serving:backend": "eks", "aws:region": "us-west-2", "model-serving:exposure": "public", "model-serving:modelSource": "bucket", "model-serving:installMetricsAdapter": "true" },
+            { "model-serving:backend": "gke", "gcp:region": "europe-west1", "gcp:project": "p", "model-serving:scalingSchedule": '["workday 4 0 8 * * 1-5","night 1 0 20 * * *"]' },
+            { "model-serving:backend": "gke", "gcp:region": "us-east1", "gcp:project": "p", "model-serving:clusterStackReference": "acme/platform/prod", "model-serving:minReplicas": "0" },
+        ];
+        let checked = 0;
+        for (const config of variants) {
+            const stack = await renderStack({ stack: "variant", config });
+            for (const resource of kubernetesObjects(stack)) {
+                assert.doesNotThrow(() => validateKubernetesObject(resource), `${JSON.stringify(config)}: ${resource.type} ${resource.name}`);
+                checked++;
+            }
+        }
+        assert.ok(checked >= 21, `validated ${checked} objects`);
+    });
+
     it("would catch an object the API server rejects (the schema check can fail)", () => {
         const deployment = kubernetesObjects(rendered.get("prod-aws")!).find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
         const broken = structuredClone(deployment);
