@@ -29,7 +29,7 @@ ${m.features.map((f, i) => `| ${i} | \`${f.name}\` | ${f.unit} | ${f.min} … ${
   to its score, so callers may send a zipcode instead; other zipcodes are unknown to the model.
 * \`market_index\` in metadata.json holds the ${months.length} monthly index values (${months[0]?.month} … ${months[months.length - 1]?.month})
   that \`market_trend\` is computed from: ${m.market_index.definition}
-  For a date after the history this gives the latest known trend (${months.length > 0 ? "see the last months" : "none"}).
+  A date after ${months[months.length - 1]?.month ?? "the history"} gets the trend of the history's last months.
 
 ## Outputs
 
@@ -39,8 +39,8 @@ ${m.outputs.map((o) => `* \`${o.name}\` — FP32 [N, 1]. ${o.description}`).join
 
 ## Method
 
-* Target: ln(price). A log-linear baseline (${t.baseline.logSquareFeet} × ln(square_feet) + ${t.baseline.locationScore} ×
-  location_score) plus gradient-boosted trees grown leaf-wise on histogram bins (TypeScript, \`training/gbdt.ts\`).
+* Target: ln(price). A log-linear baseline (${t.baseline.logSquareFeet.toFixed(4)} × ln(square_feet) + ${t.baseline.locationScore.toFixed(4)} ×
+  location_score, least squares on the fitted sales) plus gradient-boosted trees grown leaf-wise on histogram bins (TypeScript, \`training/gbdt.ts\`).
 * Estimate: trees minimising absolute error of ln(price) (the conditional median, which minimises absolute error in USD).
 * Interval: ${m.interval.method}; correction ${t.conformal_offset_log} on the log scale.
 * Export: ONNX opset ${m.onnx.opset} + ai.onnx.ml opset ${m.onnx.ai_onnx_ml_opset}: ${m.onnx.graph}.

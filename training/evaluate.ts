@@ -102,7 +102,8 @@ function formatReport(m: ModelMetadata, e: Evaluation, split: SplitChoice, rowsR
     ].join("\n");
 }
 
-async function main(argv: string[]): Promise<void> {
+/** The CLI body; throws UsageError / DataError for bad input (runCli turns them into exit code 2). */
+export async function evaluateCommand(argv: string[]): Promise<void> {
     const args = parseCliArgs(argv, {
         data: { type: "string" }, json: { type: "boolean" }, split: { type: "string" }, model: { type: "string" }, help: { type: "boolean" },
     });
@@ -131,4 +132,4 @@ async function main(argv: string[]): Promise<void> {
     }
 }
 
-if (require.main === module) runCli("model:evaluate", USAGE, main);
+if (require.main === module) runCli("model:evaluate", USAGE, evaluateCommand);

@@ -15,7 +15,7 @@ export const FEATURES = [
         description: "Number of bathrooms; 0.5 = toilet without shower, 0.75 = shower without tub." },
     { name: "location_score", unit: "index 0-10", min: 0, max: 10,
         description: "Price level of the zipcode: 10 × (ln m_z − ln m_min) / (ln m_max − ln m_min), where m_z is the " +
-            "median sale price per sq ft of living area of the zipcode's training sales and m_min, m_max the lowest " +
+            "median sale price per sq ft of living area of the zipcode's fitted sales (train + validation parts) and m_min, m_max the lowest " +
             "and highest such medians; rounded to 2 decimals. Table: location_scores." },
     { name: "market_trend", unit: "percent", min: -30, max: 30,
         description: "King County price movement before the sale: 100 × (I(m−1) / I(m−4) − 1), where m is the sale's " +
@@ -24,7 +24,7 @@ export const FEATURES = [
 export const FEATURE_NAMES = FEATURES.map((f) => f.name);
 export type FeatureVector = [number, number, number, number, number];
 
-/** Zipcodes with fewer training sales than this get no location_score (too noisy); they are "unknown". */
+/** Zipcodes with fewer fitted sales than this get no location_score (too noisy); they are "unknown". */
 export const MIN_ZIPCODE_SALES = 10;
 /** Months with fewer training sales than this are left out of the market index. */
 export const MIN_MONTH_SALES = 30;

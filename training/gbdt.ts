@@ -269,3 +269,13 @@ export function fitBoosting(
     }
     return { ensemble: { base, trees: trees.slice(0, bestTrees) }, validationScores, bestTrees };
 }
+
+/** One ensemble whose output is the mean of the given ensembles' outputs (leaf values scaled by 1/k). */
+export function averageEnsembles(ensembles: readonly Ensemble[]): Ensemble {
+    if (ensembles.length === 1) return ensembles[0];
+    const k = ensembles.length;
+    return {
+        base: Math.fround(ensembles.reduce((sum, e) => sum + e.base, 0) / k),
+        trees: ensembles.flatMap((e) => e.trees.map((t) => ({ ...t, value: t.value.map((v) => v / k) }))),
+    };
+}

@@ -87,13 +87,13 @@ export function buildMetadata({ outcome, options, rowsRead, rowsUsed, skipped, p
         ],
         interval: {
             level: options.level,
-            method: `conformalized quantile regression (CQR): boosted ${(1 - options.level) / 2} and ${1 - (1 - options.level) / 2} ` +
+            method: `conformalized quantile regression (CQR): boosted ${r((1 - options.level) / 2, 6)} and ${r(1 - (1 - options.level) / 2, 6)} ` +
                 "quantiles of log(price), both widened by the split-conformal correction from held-out calibration sales",
         },
         location_scores: outcome.zipcodes.locationScore,
         zipcode_median_price_per_sqft: outcome.zipcodes.medianPricePerSqft,
         market_index: {
-            definition: "index(month) = median over the month's training sales of (price / sqft_living) / " +
+            definition: "index(month) = median over the month's fitted (train + validation) sales of (price / sqft_living) / " +
                 "zipcode_median_price_per_sqft[zipcode]; months with fewer than min_month_sales sales are omitted. " +
                 `market_trend(date) = 100 × (I(ref) / I(ref − ${TREND_LAG_MONTHS}) − 1), ref = the month before the sale's month, ` +
                 "I(k) = index of the latest listed month ≤ k; ref after the last month → last month; ref − lag before the " +
@@ -125,7 +125,7 @@ export function buildMetadata({ outcome, options, rowsRead, rowsUsed, skipped, p
                 chosen: outcome.chosen,
                 grid: outcome.selection.map((s) => ({ ...s, validationMae: r(s.validationMae, 0) })),
                 fixed: { maxTrees: options.maxTrees, patience: options.patience, subsample: options.subsample, l2: options.l2,
-                    maxBins: options.maxBins },
+                    maxBins: options.maxBins, bags: options.bags },
                 trees: { estimate: outcome.model.estimate.trees.length, lower: outcome.model.lower.trees.length,
                     upper: outcome.model.upper.trees.length },
             },

@@ -3,7 +3,7 @@ import { formatDay } from "./csv";
 import type { FeatureVector, MarketIndexPoint, ZipcodeTable } from "./features";
 import { buildMarketIndex, buildZipcodeTable, FEATURES, saleFeatures } from "./features";
 import type { BoostingParams, Dataset, Matrix } from "./gbdt";
-import { fitBoosting, pinballLoss, predictEnsemble, toMatrix } from "./gbdt";
+import { averageEnsembles, fitBoosting, pinballLoss, predictEnsemble, toMatrix } from "./gbdt";
 import { conformalQuantile, cqrScores } from "./conformal";
 import type { LinearOffset } from "./linear";
 import { fitLinearOffset, linearOffsets } from "./linear";
@@ -13,6 +13,7 @@ import type { ValuationModel } from "./model";
 import { predictPrices, shiftEnsemble } from "./model";
 import type { SplitPart } from "./split";
 import { SPLIT_PARTS, splitPartOf } from "./split";
+import { roundTo } from "./stats";
 
 /** The hyperparameters chosen by validation; the rest of BoostingParams is fixed in TrainingOptions. */
 export interface TreeShape {
@@ -31,6 +32,8 @@ export interface TrainingOptions {
     subsample: number;
     l2: number;
     maxBins: number;
+    /** The estimate averages this many ensembles grown with different subsampling seeds (less variance). */
+    bags: number;
     onProgress?: (done: number, total: number, stage: string) => void;
 }
 
@@ -41,7 +44,7 @@ export const DEFAULT_GRID: TreeShape[] = [0.05, 0.1].flatMap((learningRate) =>
 export const QUICK_GRID: TreeShape[] = [{ learningRate: 0.1, maxLeaves: 16, minSamplesLeaf: 20 }];
 
 export const DEFAULT_OPTIONS: TrainingOptions = {
-    seed: 20150527, level: 0.8, grid: DEFAULT_GRID, maxTrees: 600, patience: 60, subsample: 0.8, l2: 1, maxBins: 255,
+    seed: 20150527, level: 0.8, grid: DEFAULT_GRID, maxTrees: 1000, patience: 100, subsample: 0.8, l2: 1, maxBins: 255, bags: 3,
 };
 
 export interface SelectionResult extends TreeShape {
@@ -130,7 +133,7 @@ export function trainValuationModel(sales: readonly Sale[], options: TrainingOpt
     for (const sale of sales) byPart.get(splitPartOf(sale.id, options.seed))?.push(sale);
 
     const selectionData = deriveParts(byPart, ["train"]);
-    const fits = options.grid.length + 2 + 3;
+    const fits = options.grid.length + 2 + 2 + options.bags;
     const total = fits * options.maxTrees;
     let done = 0;
     const fit = (
@@ -157,12 +160,12 @@ export function trainValuationModel(sales: readonly Sale[], options: TrainingOpt
     const validationPrices = selectionData.parts.validation.sales.map((s) => s.price);
     const priceMae = (pred: Float64Array) => meanAbsoluteError(pred.map((v, i) => Math.exp(v + validationOffsets[i])), validationPrices);
     const selection: SelectionResult[] = options.grid.map((shape) => {
-        const result = fit(train, paramsFor(shape, estimateLoss), `select lr=${shape.learningRate} leaves=${shape.maxLeaves}`,
+        const result = fit(train, paramsFor(shape, estimateLoss), `select lr=${shape.learningRate} leaves=${shape.maxLeaves} min-leaf=${shape.minSamplesLeaf}`,
             { data: validation, score: priceMae });
         return { ...shape, trees: result.bestTrees, validationMae: Math.min(...result.validationScores) };
     });
     const best = selection.reduce((a, b) => (b.validationMae < a.validationMae ? b : a));
-    const alphaLow = (1 - options.level) / 2;
+    const alphaLow = roundTo((1 - options.level) / 2, 6);
     const quantileTrees = (alpha: number) => fit(train, paramsFor(best, { kind: "quantile", alpha }), `select q=${alpha}`,
         { data: validation, score: (pred, y) => pinballLoss(pred, y, alpha) }).bestTrees;
     const treesLower = quantileTrees(alphaLow);
@@ -173,7 +176,9 @@ export function trainValuationModel(sales: readonly Sale[], options: TrainingOpt
     const fitted = concat(parts.train, parts.validation);
     const offset = fitLinearOffset(fitted.X, fitted.logPrice);
     const finalData = residualDataset(fitted, offset);
-    const estimate = fit(finalData, paramsFor(best, estimateLoss, best.trees), "final estimate").ensemble;
+    const bagged = Array.from({ length: options.bags }, (_, k) =>
+        fit(finalData, { ...paramsFor(best, estimateLoss, best.trees), seed: options.seed + k }, `final estimate ${k + 1}/${options.bags}`).ensemble);
+    const estimate = averageEnsembles(bagged);
     const lowerRaw = fit(finalData, paramsFor(best, { kind: "quantile", alpha: alphaLow }, treesLower), "final lower").ensemble;
     const upperRaw = fit(finalData, paramsFor(best, { kind: "quantile", alpha: 1 - alphaLow }, treesUpper), "final upper").ensemble;
 

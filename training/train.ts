@@ -21,7 +21,8 @@ const USAGE = `usage: npm run model:train -- --data <kc_house_data.csv> [options
 /** Fewer sales than this cannot fill four splits with enough zipcodes and calibration rows. */
 const MIN_SALES = 200;
 
-async function main(argv: string[]): Promise<void> {
+/** The CLI body; throws UsageError / DataError for bad input (runCli turns them into exit code 2). */
+export async function trainCommand(argv: string[]): Promise<void> {
     const args = parseCliArgs(argv, {
         data: { type: "string" }, out: { type: "string" }, seed: { type: "string" }, "max-trees": { type: "string" },
         grid: { type: "string" }, help: { type: "boolean" },
@@ -87,4 +88,4 @@ async function main(argv: string[]): Promise<void> {
         `mean width ${m.mean_width}`);
 }
 
-if (require.main === module) runCli("model:train", USAGE, main);
+if (require.main === module) runCli("model:train", USAGE, trainCommand);

@@ -14,6 +14,13 @@ export interface SyntheticOptions {
     noise?: number;
 }
 
+/** The law's noise-free (median) price of a sale: what a perfect model would estimate. */
+export function syntheticMedianPrice(sale: Omit<Sale, "price" | "id">): number {
+    const level = 150 + 30 * SYNTHETIC_ZIPCODES.indexOf(sale.zipcode);
+    const season = 1 + 0.08 * Math.max(0, (sale.day - FIRST_DAY - 240) / 150);
+    return level * sale.sqftLiving ** 0.8 * 5 * (1 + 0.03 * sale.bathrooms) * season;
+}
+
 /**
  * Synthetic sales with a known price law: price = level(zip) × sqft^0.8 × (1 + 0.03·baths) × season(day) × noise.
  * Used so that tests run on a clone without the real data.
@@ -21,7 +28,6 @@ export interface SyntheticOptions {
 export function syntheticSales({ n, seed, noise = 0.15 }: SyntheticOptions): Sale[] {
     const random = createRandom(seed);
     const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    const levels = SYNTHETIC_ZIPCODES.map((_, i) => 150 + 30 * i);
     const sales: Sale[] = [];
     for (let i = 0; i < n; i++) {
         const z = Math.floor(random() * SYNTHETIC_ZIPCODES.length);
@@ -29,9 +35,9 @@ export function syntheticSales({ n, seed, noise = 0.15 }: SyntheticOptions): Sal
         const bedrooms = Math.max(1, Math.min(8, Math.round(sqftLiving / 600 + gaussian() * 0.7)));
         const bathrooms = Math.max(0.75, Math.round((sqftLiving / 900 + gaussian() * 0.4) * 4) / 4);
         const day = FIRST_DAY + Math.floor(random() * 390);
-        const season = 1 + 0.08 * Math.max(0, (day - FIRST_DAY - 240) / 150);
-        const price = Math.round(levels[z] * sqftLiving ** 0.8 * 5 * (1 + 0.03 * bathrooms) * season * Math.exp(noise * gaussian()));
-        sales.push({ id: String(1_000_000 + i), day, price, bedrooms, bathrooms, sqftLiving, zipcode: SYNTHETIC_ZIPCODES[z] });
+        const sale = { id: String(1_000_000 + i), day, price: 0, bedrooms, bathrooms, sqftLiving, zipcode: SYNTHETIC_ZIPCODES[z] };
+        sale.price = Math.round(syntheticMedianPrice(sale) * Math.exp(noise * gaussian()));
+        sales.push(sale);
     }
     return sales;
 }
