@@ -74,6 +74,8 @@ export class Overflow {
                 signal: AbortSignal.timeout(this.config.timeoutMs),
             });
             const body = Buffer.from(await response.arrayBuffer());
+            // An overflow that is itself overloaded, failing or refusing us has not served the request: shed it here.
+            if (response.status >= 500 || [401, 403, 429].includes(response.status)) throw new Error(`overflow answered ${response.status}`);
             this.spilled.inc({ outcome: "forwarded" });
             request.log.debug({ overflowStatus: response.status }, "forwarded to the overflow");
             void reply
