@@ -4,7 +4,7 @@ import * as http from "node:http";
 import * as path from "node:path";
 import { writeLinearModelDir, linearModelBytes } from "./fixtures/linear-model";
 import { EXAMPLE_PROPERTY, metricValue } from "./helpers";
-import { ServerProcess } from "./server-process";
+import { ServerProcess } from "../../services/inference/scripts/server-process";
 
 /** Sends a POST whose body arrives in two parts, the second only when `finish` is called. */
 function slowPost(url: string, body: string): { finish: () => void; response: Promise<{ status: number; body: string }> } {
@@ -74,9 +74,36 @@ describe("inference server process (end to end over HTTP)", function () {
         }
     });
 
+    for (const [how, forceExit] of [["the grace deadline passes", false], ["a second SIGTERM arrives", true]] as const) {
+        it(`exits at once with code 1 when ${how} with a request still in flight`, async () => {
+            const server = await ServerProcess.start({ MODEL_DIR: writeLinearModelDir(), SHUTDOWN_GRACE_SECONDS: "2" });
+            try {
+                const stuck = slowPost(server.url, JSON.stringify(EXAMPLE_PROPERTY));
+                stuck.response.catch(() => undefined); // the server will cut it off
+                await server.waitForLog((l) => l.msg === "incoming request" && (l.req as { url?: string })?.url === "/predict");
+                const signalledAt = Date.now();
+                server.child.kill("SIGTERM");
+                await server.waitForLog((l) => typeof l.msg === "string" && l.msg.startsWith("draining"));
+                if (forceExit) server.child.kill("SIGTERM");
+                const { code } = await server.exited;
+                const seconds = (Date.now() - signalledAt) / 1000;
+                assert.equal(code, 1);
+                assert.ok(forceExit ? seconds < 1.5 : seconds >= 1.9 && seconds < 6, `exited after ${seconds} s`);
+            } finally {
+                await server.stop();
+            }
+        });
+    }
+
     const brokenModels: Array<[string, () => string, RegExp]> = [
         ["a directory without a model", () => fs.mkdtempSync(path.join(writeLinearModelDir(), "empty-")), /cannot read .*metadata\.json/],
         ["a truncated model.onnx", () => writeLinearModelDir({ modelBytes: linearModelBytes().slice(0, 40) }), /truncated or corrupt/],
+        ["a model.onnx of random bytes", () => writeLinearModelDir({ modelBytes: Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251) }), /truncated or corrupt/],
+        ["metadata without its model.onnx", () => {
+            const dir = writeLinearModelDir();
+            fs.rmSync(path.join(dir, "model.onnx"));
+            return dir;
+        }, /model file .*model\.onnx does not exist/],
         ["metadata that disagrees with the ONNX inputs", () => {
             const dir = writeLinearModelDir();
             const metadata = JSON.parse(fs.readFileSync(path.join(dir, "metadata.json"), "utf8"));

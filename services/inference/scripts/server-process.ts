@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import * as readline from "node:readline";
 
-const SERVER_TS = path.resolve(__dirname, "..", "..", "services", "inference", "src", "server.ts");
+const SERVER_TS = path.resolve(__dirname, "..", "src", "server.ts");
 
 export type LogLine = Record<string, unknown> & { msg?: string };
 
@@ -65,6 +65,10 @@ export class ServerProcess {
         const seen = this.logs.find(match);
         if (seen) return Promise.resolve(seen);
         return new Promise((resolve) => this.waiters.push({ match, resolve }));
+    }
+
+    get pid(): number {
+        return this.child.pid ?? -1;
     }
 
     async stop(): Promise<void> {

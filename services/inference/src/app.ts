@@ -69,10 +69,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         requestIdHeader: false,
         return503OnClosing: true,
         forceCloseConnections: "idle",
-        // Slow clients: the whole request (headers and body) must arrive within this, or 408.
+        // Slow clients: the whole request (headers and body) must arrive within this, or 408. Node only
+        // enforces it when given at construction (hence `http` too), in a sweep every connectionsCheckingInterval.
         requestTimeout: config.requestTimeoutSeconds * 1000,
-        // Node's default, stated: larger header blocks get 431 before any handler runs.
-        http: { maxHeaderSize: 16 * 1024 },
+        http: {
+            requestTimeout: config.requestTimeoutSeconds * 1000,
+            headersTimeout: Math.min(config.requestTimeoutSeconds * 1000, 60000),
+            connectionsCheckingInterval: 1000,
+            // Larger header blocks get 431 before any handler runs (Node's default, stated).
+            maxHeaderSize: 16 * 1024,
+        },
         ajv: {
             // Strict JSON: no type coercion, unknown fields are errors rather than silently dropped, no NaN/Infinity.
             customOptions: { coerceTypes: false, removeAdditional: false, strictNumbers: true, allErrors: false },
@@ -82,7 +88,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     });
 
     const metrics = createMetrics({ model: metadata.name, model_version: metadata.version });
-    const overflow = options.overflow ? new Overflow(options.overflow, metrics.registry) : undefined;
     const cache = config.cacheMaxEntries > 0
         ? new PredictionCache({ maxEntries: config.cacheMaxEntries, ttlSeconds: config.cacheTtlSeconds, hits: metrics.cacheHits, misses: metrics.cacheMisses })
         : undefined;
@@ -162,6 +167,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(async (modelRoutes) => {
         // Refuse before reading the body when the model's queue or the request limit is at its bound.
         const admission = new ConcurrencyLimit(config.maxConcurrentRequests);
+        const overflow = options.overflow ? new Overflow(options.overflow, metrics.registry) : undefined;
         modelRoutes.addHook("onRequest", async (request, reply) => {
             if (!isModelCall(request)) return;
             if (overflow && runner && overflow.shouldSpill(request, runner.queueLength)) {

@@ -51,7 +51,7 @@ export const DEFAULT_CONFIG: ServiceConfig = {
     cacheTtlSeconds: 300,
     bodyLimitBytes: 1048576,
     maxQueueLength: 64,
-    maxConcurrentRequests: 32,
+    maxConcurrentRequests: 16,
     maxEventLoopDelayMs: 50,
     requestTimeoutSeconds: 30,
     batchMaxSize: 0,
