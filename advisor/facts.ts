@@ -16,7 +16,8 @@ export interface BenchResults {
  *
  * The warm p99 comes from predict-single-half-load when the run has it: that case is measured at half
  * of the maximum throughput, close to the 60% utilisation the autoscalers aim for, while a saturated
- * load test's p99 is mostly queueing.
+ * load test's p99 is mostly queueing. Half load cannot honestly have a worse tail than full load; when a
+ * run says so, something else disturbed it (a busy machine), and the lower of the two is taken.
  *
  * The warm duration is what one request costs when nothing queues in front of it. Under a load test
  * p50 may include queueing: by Little's law the requests in flight are throughput·p50; when that exceeds
@@ -33,7 +34,7 @@ export function serviceFacts(bench: BenchResults, a: Assumptions): ServiceFacts 
         measuredAt: bench.measured_at,
         rpsPerVcpu: single.throughput_rps / bench.machine.cpus / a.vcpuPerBenchCore,
         warmDurationMs: Math.min(single.latency_ms.p50, cpuMsPerRequest),
-        warmP99Ms: (halfLoad ?? single).latency_ms.p99,
+        warmP99Ms: Math.min(single.latency_ms.p99, halfLoad?.latency_ms.p99 ?? Number.POSITIVE_INFINITY),
         peakRssMb: single.peak_rss_mb,
         serverColdStartMs: bench.cold_start_ms.server.median,
         lambdaColdStartMs: bench.cold_start_ms.lambda.median,

@@ -43,8 +43,8 @@ export function textReport(advice: Advice, chartPath: string): string {
     return [
         `Profile ${advice.profile}: ${advice.traffic}; p99 SLO ${advice.sloP99Ms} ms`,
         `Service (bench ${advice.benchMeasuredAt}): ${advice.facts.rpsPerVcpu.toFixed(0)} rps per vCPU, ` +
-            `${advice.facts.warmDurationMs.toFixed(2)} ms per request, warm p99 ${advice.facts.warmP99Ms} ms, ` +
-            `cold start ${advice.facts.serverColdStartMs} ms (server) / ${advice.facts.lambdaColdStartMs} ms (Lambda)`,
+            `${advice.facts.warmDurationMs.toFixed(2)} ms per request, warm p99 ${advice.facts.warmP99Ms.toFixed(1)} ms, ` +
+            `cold start ${advice.facts.serverColdStartMs.toFixed(0)} ms (server) / ${advice.facts.lambdaColdStartMs.toFixed(0)} ms (Lambda)`,
         `Prices as of ${advice.pricesAsOf} (list prices; refresh advisor/prices.json before relying on them)`,
         "",
         markdownTable(advice),

@@ -40,6 +40,12 @@ describe("advisor capacity model", () => {
         assert.equal(serviceFacts(withHalfLoad, DEFAULT_ASSUMPTIONS).warmP99Ms, 3);
     });
 
+    it("keeps the full-load p99 when a disturbed run reports a worse tail at half load", () => {
+        const disturbed = bench(4);
+        disturbed.cases.push({ name: "predict-single-half-load", throughput_rps: 200, latency_ms: { p50: 200, p99: 1000 }, peak_rss_mb: 400 });
+        assert.equal(serviceFacts(disturbed, DEFAULT_ASSUMPTIONS).warmP99Ms, 20);
+    });
+
     it("serves 120 rps per 1-vCPU replica at 60% target utilisation", () => {
         assert.equal(unitCapacityRps(FACTS, 1, ASSUMPTIONS), 120);
     });
