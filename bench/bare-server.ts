@@ -1,56 +1,27 @@
 // The floor for the framework: node:http + onnxruntime-node answering POST /predict with no framework, no
 // validation library, no logging, no metrics. The service's /predict throughput is compared with this one.
-// Env: PORT, MODEL_DIR, PREDICT_MAX_BATCH, ORT_WORKERS (0: session.run on the event loop; N: in N worker
-// threads, the worker-thread experiment), ORT_SESSION_OPTIONS (JSON onnxruntime SessionOptions). Prints "listening <port>" once it accepts connections.
+// It builds its session exactly as the service does (same ORT_* variables and defaults), so the two differ only
+// in what surrounds session.run. Env: PORT, MODEL_DIR, PREDICT_MAX_BATCH, ORT_*. Prints "listening <port>".
 import * as http from "node:http";
 import * as path from "node:path";
-import { Worker } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
-import type { WorkerReply, WorkerRequest } from "./ort-worker";
+import { parseConfig } from "../services/inference/src/config";
+import { sessionOptions } from "../services/inference/src/model/loader";
 import { readModelInfo } from "./payloads";
+
+type Instance = Record<string, unknown>;
 
 type Outputs = { estimate: Float32Array; lower: Float32Array; upper: Float32Array };
 type RunModel = (features: Float32Array, rows: number) => Promise<Outputs>;
 
-const sessionOptions = JSON.parse(process.env.ORT_SESSION_OPTIONS ?? "{}") as ort.InferenceSession.SessionOptions;
-
 async function inlineRunner(modelDir: string, width: number): Promise<RunModel> {
-    const session = await ort.InferenceSession.create(path.join(modelDir, "model.onnx"), sessionOptions);
+    const options = sessionOptions(parseConfig(process.env).session);
+    const session = await ort.InferenceSession.create(path.join(modelDir, "model.onnx"), options);
     return async (features, rows) => {
         const out = await session.run({ features: new ort.Tensor("float32", features, [rows, width]) });
         return { estimate: out.estimate.data as Float32Array, lower: out.lower.data as Float32Array, upper: out.upper.data as Float32Array };
     };
 }
-
-/** Round-robin over `count` workers, each with its own session. */
-async function workerRunner(modelDir: string, width: number, count: number): Promise<RunModel> {
-    const pending = new Map<number, { resolve: (o: Outputs) => void; reject: (e: Error) => void }>();
-    const workers = await Promise.all(
-        Array.from({ length: count }, () => {
-            const worker = new Worker(path.join(__dirname, "ort-worker.ts"), { workerData: { modelDir, width, sessionOptions } });
-            worker.on("message", (reply: WorkerReply) => {
-                const waiter = pending.get(reply.id);
-                pending.delete(reply.id);
-                if (reply.outputs) waiter?.resolve(reply.outputs);
-                else waiter?.reject(new Error(reply.error));
-            });
-            return new Promise<Worker>((resolve, reject) => {
-                worker.once("message", () => resolve(worker));
-                worker.once("error", reject);
-            });
-        }),
-    );
-    let nextId = 0;
-    return (features, rows) =>
-        new Promise((resolve, reject) => {
-            const id = nextId++;
-            pending.set(id, { resolve, reject });
-            const request: WorkerRequest = { id, features, rows };
-            workers[id % workers.length].postMessage(request, [features.buffer as ArrayBuffer]);
-        });
-}
-
-type Instance = Record<string, unknown>;
 
 /** Turns a /predict body into rows in the model's feature order, or an error message for a 400. */
 export function instancesToFeatures(body: unknown, featureNames: readonly string[], maxBatch: number): Float32Array | string {
@@ -76,8 +47,7 @@ async function main(): Promise<void> {
     const info = readModelInfo(modelDir);
     const featureNames = info.features.map((f) => f.name);
     const maxBatch = Number(process.env.PREDICT_MAX_BATCH ?? 1000);
-    const workers = Number(process.env.ORT_WORKERS ?? 0);
-    const runModel = workers > 0 ? await workerRunner(modelDir, featureNames.length, workers) : await inlineRunner(modelDir, featureNames.length);
+    const runModel = await inlineRunner(modelDir, featureNames.length);
 
     const server = http.createServer((req, res) => {
         if (req.method !== "POST" || req.url !== "/predict") {

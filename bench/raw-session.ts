@@ -1,9 +1,11 @@
 // The limit: session.run in a loop, in-process, on the same rows the HTTP cases send, with no HTTP, no JSON.
 // Run as a child process by bench/run.ts so its peak RSS is its own. Prints one JSON line with the result.
-// Args: --model-dir DIR --rows N --duration S [--session-options JSON]
+// Args: --model-dir DIR --rows N --duration S. The session is built as the service builds it (ORT_* variables).
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
+import { parseConfig } from "../services/inference/src/config";
+import { sessionOptions } from "../services/inference/src/model/loader";
 import { featureRows, readModelInfo } from "./payloads";
 import { peakRssMb } from "./processes";
 import { latencyPercentiles } from "./stats";
@@ -14,18 +16,16 @@ async function main(): Promise<void> {
             "model-dir": { type: "string" },
             rows: { type: "string", default: "1" },
             duration: { type: "string", default: "2" },
-            "session-options": { type: "string", default: "{}" },
         },
     });
     const modelDir = values["model-dir"];
     if (!modelDir) throw new Error("--model-dir is required");
     const rowsPerRun = Number(values.rows);
     const durationMs = Number(values.duration) * 1000;
-    const sessionOptions = JSON.parse(values["session-options"]) as ort.InferenceSession.SessionOptions;
 
     const info = readModelInfo(modelDir);
     const width = info.features.length;
-    const session = await ort.InferenceSession.create(path.join(modelDir, "model.onnx"), sessionOptions);
+    const session = await ort.InferenceSession.create(path.join(modelDir, "model.onnx"), sessionOptions(parseConfig(process.env).session));
     // Same seeded rows as the HTTP cases, pre-packed so the loop measures session.run and nothing else.
     const rows = featureRows(info.features, 256);
     const inputs = Array.from({ length: 64 }, (_, b) => {

@@ -54,9 +54,12 @@ export const DEFAULT_CONFIG: ServiceConfig = {
     maxConcurrentRequests: 16,
     maxEventLoopDelayMs: 50,
     requestTimeoutSeconds: 30,
-    batchMaxSize: 0,
+    // On by default: coalescing same-turn requests doubled /predict throughput on 2 cores (README "Performance").
+    batchMaxSize: 64,
     batchMaxDelayMs: 0,
-    session: { intraOpThreads: 0, interOpThreads: 0, allowSpinning: true, graphOptimization: "all" },
+    // Spinning off won on every shape measured (bench/results/session-options.json); the intra-op count is
+    // per shape (README "Performance"): 0 = one per core onnxruntime sees.
+    session: { intraOpThreads: 0, interOpThreads: 0, allowSpinning: false, graphOptimization: "all" },
 };
 
 export class ConfigError extends Error {
