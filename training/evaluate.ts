@@ -2,7 +2,7 @@ import * as path from "node:path";
 import * as ort from "onnxruntime-node";
 import { choiceFlag, parseCliArgs, requireFlag, runCli } from "./cli";
 import type { Sale } from "./csv";
-import { readSalesCsv } from "./csv";
+import { DataError, readSalesCsv } from "./csv";
 import type { FeatureVector } from "./features";
 import { FEATURES, saleFeatures } from "./features";
 import type { ModelMetadata } from "./metadata";
@@ -11,7 +11,6 @@ import type { Metrics, Predictions } from "./metrics";
 import { computeMetrics, meanAbsoluteError } from "./metrics";
 import { heuristicPrices } from "./pipeline";
 import { SPLIT_PARTS, splitPartOf } from "./split";
-import { DataError } from "./csv";
 
 const SPLIT_CHOICES = ["all", ...SPLIT_PARTS] as const;
 type SplitChoice = (typeof SPLIT_CHOICES)[number];
@@ -19,7 +18,8 @@ type SplitChoice = (typeof SPLIT_CHOICES)[number];
 const USAGE = `usage: npm run model:evaluate -- --data <csv> [--json] [--split all|${SPLIT_PARTS.join("|")}] [--model <dir>]
 
   --data <csv>     sales in the original King County format (required)
-  --json           print exactly one JSON object: n, mae, mape, r2, coverage, mean_width
+  --json           print exactly one JSON object: n, mae, mape, r2, coverage, mean_width (mape and coverage
+                   as fractions); skipped rows go to stderr. Use "npm run --silent" to drop npm's banner
   --split <part>   evaluate only one part of the model's own split, recomputed from the house id and the
                    seed in metadata.json; "test" is the holdout the model never saw. Default "all": every
                    usable row, including sales the model was fitted on (optimistic figures)

@@ -45,6 +45,10 @@ export interface ModelMetadata {
     market_index: { definition: string; trend_lag_months: number; min_month_sales: number; months: MarketIndexPoint[] };
     onnx: { opset: number; ai_onnx_ml_opset: number; graph: string };
     training: {
+        /** Convenience summary; details below. */
+        rows: number;
+        date_range: { first: string; last: string };
+        seed: number;
         data: { rows_read: number; rows_used: number; skipped: Record<string, number>; date_range: { first: string; last: string };
             price: { min: number; median: number; max: number } };
         split: { method: string; seed: number; fractions: Record<SplitPart, number>; rows: Record<SplitPart, number> };
@@ -109,6 +113,9 @@ export function buildMetadata({ outcome, options, rowsRead, rowsUsed, skipped, p
                 "estimate; Min(lower, estimate); Max(upper, estimate)",
         },
         training: {
+            rows: rowsUsed,
+            date_range: outcome.dateRange,
+            seed: options.seed,
             data: { rows_read: rowsRead, rows_used: rowsUsed, skipped, date_range: outcome.dateRange, price },
             split: {
                 method: "hash of (seed, house id) → train / validation / calibration / test; every sale of a house lands in one " +
