@@ -51,7 +51,7 @@ export const DEFAULT_CONFIG: ServiceConfig = {
     cacheTtlSeconds: 300,
     bodyLimitBytes: 1048576,
     maxQueueLength: 64,
-    maxConcurrentRequests: 16,
+    maxConcurrentRequests: 32,
     maxEventLoopDelayMs: 50,
     requestTimeoutSeconds: 30,
     // On by default: coalescing same-turn requests doubled /predict throughput on 2 cores (README "Performance").
