@@ -82,7 +82,7 @@ export async function runHttpCase(c: HttpCase, settings: BenchSettings, done: re
         if (c.pacedAt) {
             const reference = done.find((d) => d.name === c.pacedAt?.of);
             if (!reference) throw new Error(`${c.name} paces at a fraction of ${c.pacedAt.of}, which has not run`);
-            load = await runPacedLoad({ ...base, ratePerSec: reference.throughput_rps * c.pacedAt.fraction, durationSec: settings.durationSec });
+            load = await runPacedLoad({ ...base, connections, ratePerSec: reference.throughput_rps * c.pacedAt.fraction, durationSec: settings.durationSec });
         } else {
             load = await runClosedLoad({ ...base, connections, durationSec: settings.durationSec });
         }

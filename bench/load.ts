@@ -61,6 +61,8 @@ export interface PacedLoadOptions {
     url: string;
     path: string;
     bodies: readonly string[];
+    /** Sockets at most, as many as the closed-loop cases use: beyond the service's admission limit it answers 503. */
+    connections: number;
     ratePerSec: number;
     durationSec: number;
 }
@@ -78,7 +80,8 @@ export function arrivalSchedule(ratePerSec: number, durationSec: number): number
  */
 export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResult> {
     const schedule = arrivalSchedule(options.ratePerSec, options.durationSec);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    // A request that finds every socket busy waits in the agent; its latency still counts from its scheduled time.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
     const target = new URL(options.path, options.url);
     const latencies: number[] = [];
     let failures = 0;
