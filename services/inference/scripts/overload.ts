@@ -12,6 +12,7 @@ async function main(): Promise<number> {
     const { values } = parseArgs({ options: { seconds: { type: "string", default: "6" }, connections: { type: "string", default: "64" } } });
     const seconds = Number(values.seconds);
     const server = await ServerProcess.start({ MODEL_DIR: process.env.MODEL_DIR ?? "", CACHE_MAX_ENTRIES: "0", LOG_LEVEL: "info", MAX_EVENT_LOOP_DELAY_MS: process.env.MAX_EVENT_LOOP_DELAY_MS ?? "50" });
+    server.ignoreLogs();
     try {
         const probe = await runLoad({ url: server.url, path: "/predict", connections: 4, durationSeconds: 3, body: randomProperty });
         const capacity = (probe.statuses[200] ?? 0) / probe.durationSeconds;

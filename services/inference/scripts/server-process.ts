@@ -13,8 +13,11 @@ export class ServerProcess {
     private readonly waiters: Array<{ match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = [];
     url = "";
 
+    private readonly lines: readline.Interface;
+
     private constructor(readonly child: ChildProcess) {
         const lines = readline.createInterface({ input: child.stdout! });
+        this.lines = lines;
         lines.on("line", (text) => {
             let line: LogLine;
             try {
@@ -65,6 +68,15 @@ export class ServerProcess {
         const seen = this.logs.find(match);
         if (seen) return Promise.resolve(seen);
         return new Promise((resolve) => this.waiters.push({ match, resolve }));
+    }
+
+    /**
+     * Stops parsing the child's log lines but keeps draining its stdout: under load, JSON-parsing thousands
+     * of lines a second would slow the load generator in this same process and distort its latencies.
+     */
+    ignoreLogs(): void {
+        this.lines.close();
+        this.child.stdout!.on("data", () => undefined).resume();
     }
 
     get pid(): number {

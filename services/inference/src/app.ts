@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage } from "node:http";
+import * as http from "node:http";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import underPressure from "@fastify/under-pressure";
 import fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { ServiceConfig } from "./config";
-import { ConcurrencyLimit, isModelCall } from "./http/admission";
+import { ConcurrencyLimit, isModelCall, refuseAtSocket } from "./http/admission";
 import { HttpError, formatValidationErrors, handleError } from "./http/errors";
 import { PredictionCache, predictThroughCache } from "./inference/cache";
 import { type ModelSession, ModelRunner, type Prediction, QueueFullError } from "./inference/runner";
@@ -52,7 +52,7 @@ declare module "fastify" {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Honour a caller's x-request-id when it is sane, so one id follows a request across services. */
-function requestId(request: IncomingMessage): string {
+function requestId(request: http.IncomingMessage): string {
     const header = request.headers["x-request-id"];
     return typeof header === "string" && REQUEST_ID.test(header) ? header : randomUUID();
 }
@@ -62,6 +62,21 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     const { config } = options;
     const metadata = options.metadata ?? loadMetadata(config.modelDir);
     const logBindings = options.logBindings;
+    const metrics = createMetrics({ model: metadata.name, model_version: metadata.version });
+    const admission = new ConcurrencyLimit(config.maxConcurrentRequests);
+    const atCapacity = JSON.stringify({ error: `server at capacity (${config.maxConcurrentRequests} requests in progress); retry shortly` });
+    const httpOptions: http.ServerOptions = {
+        // Slow clients: the whole request (headers and body) must arrive within this, or 408. Node only
+        // enforces it when given at construction, in a sweep every connectionsCheckingInterval.
+        requestTimeout: config.requestTimeoutSeconds * 1000,
+        headersTimeout: Math.min(config.requestTimeoutSeconds * 1000, 60000),
+        connectionsCheckingInterval: 1000,
+        // Larger header blocks get 431 before any handler runs (Node's default, stated).
+        maxHeaderSize: 16 * 1024,
+    };
+    // Without an overflow to spill to, requests over the concurrency limit are shed at the socket, where a
+    // refusal costs least; with one, the onRequest hook below decides between spilling and shedding.
+    const shedAtSocket = options.overflow === undefined;
     const app = fastify({
         logger: options.logger ?? { level: config.logLevel },
         bodyLimit: config.bodyLimitBytes,
@@ -69,16 +84,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         requestIdHeader: false,
         return503OnClosing: true,
         forceCloseConnections: "idle",
-        // Slow clients: the whole request (headers and body) must arrive within this, or 408. Node only
-        // enforces it when given at construction (hence `http` too), in a sweep every connectionsCheckingInterval.
         requestTimeout: config.requestTimeoutSeconds * 1000,
-        http: {
-            requestTimeout: config.requestTimeoutSeconds * 1000,
-            headersTimeout: Math.min(config.requestTimeoutSeconds * 1000, 60000),
-            connectionsCheckingInterval: 1000,
-            // Larger header blocks get 431 before any handler runs (Node's default, stated).
-            maxHeaderSize: 16 * 1024,
-        },
+        serverFactory: (handler) =>
+            http.createServer(httpOptions, (request, response) => {
+                if (shedAtSocket && request.method === "POST" && !admission.tryAdmit(response)) {
+                    metrics.rejected.inc({ reason: "concurrency" });
+                    refuseAtSocket(response, atCapacity);
+                    return;
+                }
+                handler(request, response);
+            }),
         ajv: {
             // Strict JSON: no type coercion, unknown fields are errors rather than silently dropped, no NaN/Infinity.
             customOptions: { coerceTypes: false, removeAdditional: false, strictNumbers: true, allErrors: false },
@@ -87,7 +102,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         ...(logBindings ? { childLoggerFactory: (logger, bindings, opts) => logger.child({ ...bindings, ...logBindings() }, opts) } : {}),
     });
 
-    const metrics = createMetrics({ model: metadata.name, model_version: metadata.version });
     const cache = config.cacheMaxEntries > 0
         ? new PredictionCache({ maxEntries: config.cacheMaxEntries, ttlSeconds: config.cacheTtlSeconds, hits: metrics.cacheHits, misses: metrics.cacheMisses })
         : undefined;
@@ -165,8 +179,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(metricsRoute, { registry: metrics.registry });
     // Model routes sit in their own context so overload protection never touches /health, /ready or /metrics.
     await app.register(async (modelRoutes) => {
-        // Refuse before reading the body when the model's queue or the request limit is at its bound.
-        const admission = new ConcurrencyLimit(config.maxConcurrentRequests);
+        // Refuse before reading the body when the model's queue or (with an overflow) the request limit is at its bound.
         const overflow = options.overflow ? new Overflow(options.overflow, metrics.registry) : undefined;
         modelRoutes.addHook("onRequest", async (request, reply) => {
             if (!isModelCall(request)) return;
@@ -179,7 +192,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
                 metrics.rejected.inc({ reason: "queue_full" });
                 throw overloaded(`the model's queue is full (${config.maxQueueLength} requests waiting); retry shortly`);
             }
-            if (!admission.tryAdmit(reply)) {
+            if (!shedAtSocket && !admission.tryAdmit(reply.raw)) {
                 metrics.rejected.inc({ reason: "concurrency" });
                 throw overloaded(`server at capacity (${config.maxConcurrentRequests} requests in progress); retry shortly`);
             }

@@ -1,10 +1,11 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { ServerResponse } from "node:http";
+import type { FastifyRequest } from "fastify";
 
 /**
  * Admission control for the model routes: at most `limit` requests are handled at once, from arrival to
- * the end of their response. The next one is refused in `onRequest`, before its body is read, which costs
- * a fraction of serving it; so under overload the event loop spends its time on the requests it accepted
- * and their latency stays flat while the excess gets a fast 503.
+ * the end of their response. The next one is refused before its body is read — at the socket, before
+ * fastify parses, routes or logs it, when the server can — which costs a fraction of serving it; so under
+ * overload the event loop spends its time on the requests it accepted while the excess gets a fast 503.
  */
 export class ConcurrencyLimit {
     private active = 0;
@@ -16,15 +17,21 @@ export class ConcurrencyLimit {
     }
 
     /** Counts the request in until its response closes (sent or aborted); false when at the limit. */
-    tryAdmit(reply: FastifyReply): boolean {
+    tryAdmit(response: ServerResponse): boolean {
         if (this.active >= this.limit) return false;
         this.active += 1;
         // `close` fires exactly once per response, whether it completed or the client went away.
-        reply.raw.once("close", () => {
+        response.once("close", () => {
             this.active -= 1;
         });
         return true;
     }
+}
+
+/** A 503 written straight to the socket: no parsing, routing, serialization or logging on the way. */
+export function refuseAtSocket(response: ServerResponse, body: string): void {
+    response.writeHead(503, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), "retry-after": "1" });
+    response.end(body);
 }
 
 /** The methods that reach the model; metadata and health GETs are never refused. */
