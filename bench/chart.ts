@@ -19,7 +19,7 @@ export function chartSpec(results: BenchResults): TopLevelSpec {
         ...(results.cold_start_ms.server ? [{ entry: "server", ms: results.cold_start_ms.server.median, target: 300 }] : []),
         ...(results.cold_start_ms.lambda ? [{ entry: "lambda", ms: results.cold_start_ms.lambda.median, target: 250 }] : []),
     ];
-    const yCase = { field: "case", type: "nominal", sort: caseOrder, title: null } as const;
+    const yCase = { field: "case", type: "nominal", sort: caseOrder, title: null, axis: { labelLimit: 220 } } as const;
     return {
         $schema: "https://vega.github.io/schema/vega-lite/v5.json",
         title: {
@@ -43,14 +43,14 @@ export function chartSpec(results: BenchResults): TopLevelSpec {
                 ],
             },
             {
-                title: "latency (ms) — target p99 ≤ 5 ms at half load",
+                title: "latency (ms, log scale) — target p99 ≤ 5 ms at half load",
                 width: WIDTH,
                 data: { values: latency },
                 mark: "bar",
                 encoding: {
                     y: yCase,
                     yOffset: { field: "percentile", sort: ["p50", "p90", "p99"] },
-                    x: { field: "ms", type: "quantitative", title: "ms" },
+                    x: { field: "ms", type: "quantitative", scale: { type: "log" }, stack: null, title: "ms" },
                     color: { field: "percentile", type: "nominal", sort: ["p50", "p90", "p99"] },
                 },
             },
