@@ -17,6 +17,15 @@ export function memoryMiB(quantity: string): number {
     return Number(match[1]) * (match[2] === "Gi" ? 1024 : 1);
 }
 
+/**
+ * onnxruntime intra-op threads for a replica of `cpu`: its whole vCPUs, at least one. onnxruntime counts the
+ * node's cores, not the container's CPU limit, and bench/results/session-options.json measured one thread per
+ * granted vCPU as the best setting for a 2-vCPU pod, a 1-vCPU Cloud Run instance and a Lambda.
+ */
+export function onnxIntraOpThreads(cpu: string): number {
+    return Math.max(1, Math.floor(cpuMillis(cpu) / 1000));
+}
+
 /** Lambda allocates one vCPU per 1,769 MB of memory; its memory range is 128–10,240 MB. */
 export const LAMBDA_MB_PER_VCPU = 1769;
 export const LAMBDA_MEMORY_RANGE = { min: 128, max: 10240 } as const;

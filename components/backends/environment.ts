@@ -1,3 +1,4 @@
+import { onnxIntraOpThreads } from "../sizing";
 import type { ServiceSpec } from "../spec";
 
 /** The port every backend routes to; Lambda ignores it (the handler is invoked directly). */
@@ -18,13 +19,15 @@ export function modelDir(service: ServiceSpec): string | undefined {
 
 /**
  * The container environment every backend sets, per the service contract (PORT, MODEL_DIR, LOG_LEVEL, …), with
- * the stack's extra variables after it. Draining variables are added by backends that drain.
+ * onnxruntime threads sized to the replica's CPU, then the stack's extra variables (which may override them).
+ * Draining variables are added by backends that drain.
  */
 export function serviceEnvironment(service: ServiceSpec, extra: Record<string, string> = {}): Record<string, string> {
     const dir = modelDir(service);
     return {
         ...(dir ? { MODEL_DIR: dir } : {}),
         LOG_LEVEL: service.logLevel,
+        ORT_INTRA_OP_THREADS: String(onnxIntraOpThreads(service.cpu)),
         ...extra,
         ...service.env,
     };

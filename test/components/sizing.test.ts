@@ -1,10 +1,18 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import {
-    cloudRunSizeProblem, cpuMillis, drainTiming, hpaBehavior, LAMBDA_MB_PER_VCPU, lambdaMemoryMb, lambdaSizeProblem, memoryMiB, podDisruptionBudget,
+    cloudRunSizeProblem, cpuMillis, drainTiming, hpaBehavior, LAMBDA_MB_PER_VCPU, lambdaMemoryMb, lambdaSizeProblem, memoryMiB, onnxIntraOpThreads, podDisruptionBudget,
 } from "../../components/sizing";
 
 describe("sizing: one declared size, what each backend can provision", () => {
+    it("gives onnxruntime one intra-op thread per whole vCPU of the replica, never fewer than one", () => {
+        assert.equal(onnxIntraOpThreads("500m"), 1);
+        assert.equal(onnxIntraOpThreads("1"), 1);
+        assert.equal(onnxIntraOpThreads("1500m"), 1);
+        assert.equal(onnxIntraOpThreads("2"), 2);
+        assert.equal(onnxIntraOpThreads("4"), 4);
+    });
+
     it("parses Kubernetes quantities and rejects malformed ones", () => {
         assert.equal(cpuMillis("500m"), 500);
         assert.equal(cpuMillis("2"), 2000);
