@@ -14,7 +14,7 @@ describe("overflow configuration", () => {
     });
 
     it("spills at the queue bound by default, so only what would be shed goes to the overflow", () => {
-        assert.deepEqual(parseOverflowConfig({ OVERFLOW_URL: "https://overflow.example/" }, 64), { url: "https://overflow.example", queueThreshold: 64, timeoutMs: 10000 });
+        assert.deepEqual(parseOverflowConfig({ OVERFLOW_URL: "https://overflow.example/" }, 64), { url: "https://overflow.example", queueThreshold: 64, timeoutMs: 10000, auth: "none" });
     });
 
     it("names each bad variable and its rule", () => {
@@ -40,7 +40,7 @@ describe("overflow forwarding in the app", () => {
     async function appSpillingEverything(): Promise<FastifyInstance> {
         const { port } = stub.address() as AddressInfo;
         const config: ServiceConfig = { ...DEFAULT_CONFIG, modelDir: writeLinearModelDir(), logLevel: "silent", maxEventLoopDelayMs: 0 };
-        const app = await buildApp({ config, overflow: { url: `http://127.0.0.1:${port}`, queueThreshold: 0, timeoutMs: 5000 } });
+        const app = await buildApp({ config, overflow: { url: `http://127.0.0.1:${port}`, queueThreshold: 0, timeoutMs: 5000, auth: "none" } });
         await app.serving.loaded;
         await app.listen({ port: 0, host: "127.0.0.1" });
         return app;

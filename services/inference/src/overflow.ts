@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Counter, type Registry } from "prom-client";
+import { lambdaUrlRegion, OVERFLOW_AUTH_MODES, overflowAuthenticator, type OverflowAuthenticator, type OverflowAuthMode } from "./overflowAuth";
 
 /**
  * Hybrid serving: when this (Kubernetes) replica's wait queue reaches a threshold, a model call is forwarded
@@ -14,6 +15,10 @@ export interface OverflowConfig {
     queueThreshold: number;
     /** Longest a forwarded request may take before it counts as failed. */
     timeoutMs: number;
+    /** How forwarded requests authenticate to a private overflow (src/overflowAuth.ts). */
+    auth: OverflowAuthMode;
+    /** AWS region SigV4 signs for (aws-iam only): the Function URL's, else AWS_REGION. */
+    region?: string;
 }
 
 /** Set on forwarded requests: a copy that receives one never forwards it again, so two services cannot ping-pong. */
@@ -35,14 +40,23 @@ export function parseOverflowConfig(env: NodeJS.ProcessEnv, maxQueueLength: numb
     if (!/^https?:\/\/[^/]+/.test(url)) problems.push(`OVERFLOW_URL=${JSON.stringify(url)} must be an http(s) URL`);
     const queueThreshold = integer(env, "OVERFLOW_QUEUE_THRESHOLD", 0, maxQueueLength, problems);
     const timeoutMs = integer(env, "OVERFLOW_TIMEOUT_MS", 1, 10_000, problems);
+    const auth = (env.OVERFLOW_AUTH?.trim() || "none") as OverflowAuthMode;
+    if (!OVERFLOW_AUTH_MODES.includes(auth)) problems.push(`OVERFLOW_AUTH=${JSON.stringify(env.OVERFLOW_AUTH)} must be one of ${OVERFLOW_AUTH_MODES.join(", ")}`);
+    let region: string | undefined;
+    if (auth === "aws-iam" && problems.length === 0) {
+        region = lambdaUrlRegion(url) ?? (env.AWS_REGION?.trim() || undefined);
+        if (!region) problems.push(`OVERFLOW_AUTH=aws-iam needs the region: OVERFLOW_URL=${JSON.stringify(url)} is not a Lambda Function URL and AWS_REGION is not set`);
+    }
     if (problems.length > 0) throw new Error(`invalid overflow configuration: ${problems.join("; ")}`);
-    return { url: url.replace(/\/+$/, ""), queueThreshold, timeoutMs };
+    return { url: url.replace(/\/+$/, ""), queueThreshold, timeoutMs, auth, ...(region ? { region } : {}) };
 }
 
 export class Overflow {
     private readonly spilled: Counter<"outcome">;
+    private readonly authenticate: OverflowAuthenticator;
 
     constructor(readonly config: OverflowConfig, registry: Registry) {
+        this.authenticate = overflowAuthenticator(config.auth, config.url, config.region);
         this.spilled = new Counter({
             name: "inference_overflow_requests_total",
             help: "Model calls forwarded to the serverless overflow because the wait queue reached its threshold, by outcome (forwarded, failed).",
@@ -59,7 +73,8 @@ export class Overflow {
     /** Forwards the request and relays the answer; false when the overflow failed (the caller then sheds). */
     async forward(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
         const headers: Record<string, string> = { [OVERFLOW_HOP_HEADER]: "1", "x-request-id": request.id };
-        for (const name of ["content-type", "authorization"]) {
+        // With its own credentials the replica replaces the caller's Authorization, which the overflow would reject.
+        for (const name of this.config.auth === "none" ? ["content-type", "authorization"] : ["content-type"]) {
             const value = request.headers[name];
             if (typeof value === "string") headers[name] = value;
         }
@@ -67,13 +82,16 @@ export class Overflow {
             // The body is still unread (this runs before parsing); collect its bytes without parsing them.
             const chunks: Buffer[] = [];
             for await (const chunk of request.raw) chunks.push(chunk as Buffer);
-            const response = await fetch(`${this.config.url}${request.url}`, {
+            const body = Buffer.concat(chunks);
+            const url = `${this.config.url}${request.url}`;
+            Object.assign(headers, await this.authenticate({ method: request.method, url, headers, body }));
+            const response = await fetch(url, {
                 method: request.method,
                 headers,
-                body: Buffer.concat(chunks),
+                body,
                 signal: AbortSignal.timeout(this.config.timeoutMs),
             });
-            const body = Buffer.from(await response.arrayBuffer());
+            const answer = Buffer.from(await response.arrayBuffer());
             // An overflow that is itself overloaded, failing or refusing us has not served the request: shed it here.
             if (response.status >= 500 || [401, 403, 429].includes(response.status)) throw new Error(`overflow answered ${response.status}`);
             this.spilled.inc({ outcome: "forwarded" });
@@ -82,7 +100,7 @@ export class Overflow {
                 .code(response.status)
                 .header("content-type", response.headers.get("content-type") ?? "application/json")
                 .header("x-served-by", "overflow")
-                .send(body);
+                .send(answer);
             return true;
         } catch (error) {
             this.spilled.inc({ outcome: "failed" });
