@@ -4,6 +4,7 @@ import Ajv, { type ErrorObject } from "ajv";
 import benchSchema from "./schemas/bench-results.schema.json";
 import pricesSchema from "./schemas/prices.schema.json";
 import profileSchema from "./schemas/profile.schema.json";
+import { isTimeZone } from "../components/schedule/spec";
 import type { BenchResults } from "./facts";
 import type { PriceTable, TrafficProfile } from "./types";
 
@@ -62,15 +63,6 @@ export function loadPrices(file: string): PriceTable {
 
 export function loadBench(file: string): BenchResults {
     return checked("benchmark results", file, validators["benchmark results"], readJson("benchmark results", file));
-}
-
-function isTimeZone(zone: string): boolean {
-    try {
-        new Intl.DateTimeFormat("en", { timeZone: zone });
-        return true;
-    } catch {
-        return false;
-    }
 }
 
 /** A profile must also name regions the price table has and, if given, a real IANA time zone. */

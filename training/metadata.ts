@@ -5,7 +5,9 @@ import type { MarketIndexPoint } from "./features";
 import { FEATURES, MIN_MONTH_SALES, MIN_ZIPCODE_SALES, TREND_LAG_MONTHS } from "./features";
 import type { LinearOffset } from "./linear";
 import type { Metrics } from "./metrics";
-import { INPUT_NAME, ONNX_ML_OPSET, ONNX_OPSET, OUTPUT_NAMES } from "./onnx-export";
+import type { ModelMetadata as ServedMetadata } from "../services/inference/src/model/metadata";
+import { INPUT_NAME, OUTPUT_NAMES } from "../services/inference/src/model/metadata";
+import { ONNX_ML_OPSET, ONNX_OPSET } from "./onnx-export";
 import type { SelectionResult, TrainingOptions, TrainingOutcome } from "./pipeline";
 import type { SplitPart } from "./split";
 import { SPLIT_FRACTIONS } from "./split";
@@ -16,31 +18,8 @@ export const MODEL_VERSION = "1";
 /** The artifact the service loads by default. */
 export const DEFAULT_MODEL_DIR = path.resolve(__dirname, "..", "services", "inference", "models", MODEL_NAME, MODEL_VERSION);
 
-export interface FeatureSpec {
-    name: string;
-    description: string;
-    unit: string;
-    min: number;
-    max: number;
-    integer?: true;
-}
-
-export interface TensorSpec {
-    name: string;
-    datatype: "FP32";
-    shape: number[];
-    description?: string;
-}
-
-export interface ModelMetadata {
-    name: string;
-    version: string;
-    description: string;
-    inputs: TensorSpec[];
-    features: FeatureSpec[];
-    outputs: TensorSpec[];
-    interval: { level: number; method: string };
-    location_scores: Record<string, number>;
+/** What the service reads (services/inference/src/model/metadata.ts), plus what training records about itself. */
+export interface ModelMetadata extends ServedMetadata {
     zipcode_median_price_per_sqft: Record<string, number>;
     market_index: { definition: string; trend_lag_months: number; min_month_sales: number; months: MarketIndexPoint[] };
     onnx: { opset: number; ai_onnx_ml_opset: number; graph: string };

@@ -1,4 +1,5 @@
 import { onnx } from "onnx-proto";
+import { INPUT_NAME, OUTPUT_NAMES } from "../services/inference/src/model/metadata";
 import type { Ensemble } from "./gbdt";
 import { LOCATION_SCORE_COLUMN, SQUARE_FEET_COLUMN } from "./linear";
 import type { ValuationModel } from "./model";
@@ -21,8 +22,6 @@ import type { ValuationModel } from "./model";
 const ML_DOMAIN = "ai.onnx.ml";
 export const ONNX_OPSET = 13;
 export const ONNX_ML_OPSET = 3;
-export const INPUT_NAME = "features";
-export const OUTPUT_NAMES = ["estimate", "lower", "upper"] as const;
 
 const A = onnx.AttributeProto.AttributeType;
 const utf8 = (s: string) => new TextEncoder().encode(s);

@@ -61,7 +61,8 @@ export function cronProblems(cron: string): string[] {
     return fields.map((f, i) => fieldProblem(f, FIELDS[i])).filter((p): p is string => p !== undefined);
 }
 
-function isTimeZone(zone: string): boolean {
+/** Whether `zone` is an IANA time zone this runtime knows (Intl rejects the others). */
+export function isTimeZone(zone: string): boolean {
     try {
         new Intl.DateTimeFormat("en", { timeZone: zone });
         return true;
