@@ -4,6 +4,7 @@ import { modelServingProgram } from "./components/program";
 const outputs = modelServingProgram();
 
 export const url = outputs.url;
+export const overflowUrl = outputs.overflowUrl;
 export const image = outputs.image;
 export const backend = outputs.backend;
 export const region = outputs.region;

@@ -3,7 +3,8 @@ import { AwsArtifacts } from "./backends/awsArtifacts";
 import { CloudRunService } from "./backends/cloudrun";
 import { EksCluster } from "./backends/eks";
 import { GcpArtifacts } from "./backends/gcpArtifacts";
-import { GkeCluster, GkeModelReader } from "./backends/gke";
+import { GkeCluster, GkePodIdentity } from "./backends/gke";
+import { HybridService } from "./backends/hybrid";
 import { KubernetesWorkload } from "./backends/kubernetes";
 import { LambdaService } from "./backends/lambda";
 import { ScheduledMinInstances } from "./schedule/cloudrun";
@@ -28,10 +29,13 @@ export interface ModelServiceArgs {
  *   gke      → GcpArtifacts (Artifact Registry, GCS) + GkeCluster (new or existing) + KubernetesWorkload
  *   cloudrun → GcpArtifacts + CloudRunService
  *   lambda   → AwsArtifacts + LambdaService
+ *   hybrid   → HybridService: the eks or gke rendering plus a private Lambda / Cloud Run overflow the pods forward to
  */
 export class ModelService extends pulumi.ComponentResource {
     /** Where callers reach the service (in-cluster DNS name for private Kubernetes services). */
     public readonly url: pulumi.Output<string>;
+    /** hybrid only: the private serverless overflow the pods forward to; undefined on other backends. */
+    public readonly overflowUrl?: pulumi.Output<string>;
     /** Backend it runs on. */
     public readonly backend: string;
     /** Cloud region it runs in. */
@@ -105,7 +109,7 @@ export class ModelService extends pulumi.ComponentResource {
                 const cluster = new EksCluster(`${name}-cluster`, {
                     platform,
                     clusterName: stackScopedName,
-                    modelReader: fromBucket ? { namespace: platform.kubernetes.namespace, serviceAccount: service.name, policy: artifacts.modelReadPolicy() } : undefined,
+                    podRole: fromBucket ? { namespace: platform.kubernetes.namespace, serviceAccount: service.name, policy: artifacts.modelReadPolicy() } : undefined,
                 }, child);
                 const workload = new KubernetesWorkload(`${name}-workload`, {
                     service, settings: platform.kubernetes, provider: cluster.provider, image,
@@ -129,8 +133,8 @@ export class ModelService extends pulumi.ComponentResource {
                 const image = this.image = imageOf(artifacts.repositoryUrl);
                 const cluster = new GkeCluster(`${name}-cluster`, { platform }, child);
                 const reader = service.model.artifact.source === "bucket"
-                    ? new GkeModelReader(`${name}-model-reader`, {
-                        project: platform.project, bucket: artifacts.modelBucket.name, namespace: platform.kubernetes.namespace, serviceAccount: service.name,
+                    ? new GkePodIdentity(`${name}-model-reader`, {
+                        project: platform.project, readBucket: artifacts.modelBucket.name, namespace: platform.kubernetes.namespace, serviceAccount: service.name,
                     }, child)
                     : undefined;
                 const workload = new KubernetesWorkload(`${name}-workload`, {
@@ -151,8 +155,22 @@ export class ModelService extends pulumi.ComponentResource {
                 });
                 break;
             }
+            case "hybrid": {
+                const hybrid = new HybridService(`${name}-hybrid`, { service, platform, stackScopedName, imageOf }, child);
+                this.image = hybrid.image;
+                this.url = hybrid.url;
+                this.overflowUrl = hybrid.overflowUrl;
+                if (service.scaling.schedule) {
+                    new ScheduledHpaMinimum(`${name}-schedule`, {
+                        namespace: hybrid.workload.namespaceName, hpaName: service.name, schedule: service.scaling.schedule, labels: { "app.kubernetes.io/name": `${service.name}-schedule`, "app.kubernetes.io/part-of": service.name, "app.kubernetes.io/managed-by": "pulumi" },
+                        provider: hybrid.provider,
+                    }, child);
+                }
+                this.resourceNames = namesOf(hybrid.resourceNames);
+                break;
+            }
         }
-        this.registerOutputs({ image: this.image, url: this.url, backend: this.backend, region: this.region, modelVersion: this.modelVersion, resourceNames: this.resourceNames });
+        this.registerOutputs({ overflowUrl: this.overflowUrl, image: this.image, url: this.url, backend: this.backend, region: this.region, modelVersion: this.modelVersion, resourceNames: this.resourceNames });
     }
 }
 

@@ -8,7 +8,9 @@ export interface ProgramOutputs {
     url: pulumi.Output<string>;
     /** Image reference the service runs (push here before the first `pulumi up` of the workload). */
     image: pulumi.Output<string>;
-    /** eks, gke, cloudrun or lambda. */
+    /** hybrid only: the private serverless overflow the pods forward to. */
+    overflowUrl?: pulumi.Output<string>;
+    /** eks, gke, cloudrun, lambda or hybrid. */
     backend: string;
     /** Region the service runs in. */
     region: string;
@@ -42,6 +44,7 @@ export function modelServingProgram(opts: { configFile?: string } = {}): Program
     const service = new ModelService(spec.service.name, { service: spec.service, platform: spec.platform });
     return {
         url: service.url,
+        overflowUrl: service.overflowUrl,
         image: service.image,
         backend: service.backend,
         region: service.region,

@@ -2,7 +2,7 @@ import type { Residency } from "./regions";
 import type { ScalingSchedule } from "./schedule/spec";
 
 /** The backends a stack can choose with `model-serving:backend`. */
-export const BACKENDS = ["eks", "gke", "cloudrun", "lambda"] as const;
+export const BACKENDS = ["eks", "gke", "cloudrun", "lambda", "hybrid"] as const;
 /** One of {@link BACKENDS}. */
 export type Backend = (typeof BACKENDS)[number];
 
@@ -85,7 +85,25 @@ export type Platform =
     | { backend: "eks"; region: string; kubernetes: KubernetesSettings; nodeInstanceType: string; nodeCount: { min: number; max: number } }
     | { backend: "gke"; region: string; project: string; kubernetes: KubernetesSettings; gkeMode: "autopilot" | "standard"; nodeMachineType: string; nodeCount: { min: number; max: number } }
     | { backend: "cloudrun"; region: string; project: string; startupCpuBoost: boolean; ingress: "all" | "internal" | "internal-and-cloud-load-balancing"; invokers: string[] }
-    | { backend: "lambda"; region: string; architecture: "x86_64" | "arm64"; endpoint: "function-url" | "http-api"; logRetentionDays: number };
+    | { backend: "lambda"; region: string; architecture: "x86_64" | "arm64"; endpoint: "function-url" | "http-api"; logRetentionDays: number }
+    | HybridPlatform;
+
+/** The Kubernetes baselines a hybrid stack can have. */
+export type BaselinePlatform = Extract<Platform, { backend: "eks" | "gke" }>;
+/** The serverless overflows: Lambda next to EKS, Cloud Run next to GKE. */
+export type OverflowPlatform = Extract<Platform, { backend: "lambda" | "cloudrun" }>;
+
+/**
+ * Kubernetes baseline plus a private serverless overflow of the same service that the pods forward to when their
+ * wait queue reaches `queueThreshold` (0 = the service's own queue bound, so only what would be shed spills).
+ */
+export interface HybridPlatform {
+    backend: "hybrid";
+    region: string;
+    baseline: BaselinePlatform;
+    overflow: OverflowPlatform;
+    queueThreshold: number;
+}
 
 /** A validated stack: the service plus the platform it runs on. */
 export interface StackSpec {

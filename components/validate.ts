@@ -41,6 +41,14 @@ export function specProblems(service: ServiceSpec, platform: Platform): string[]
             if (service.requestTimeoutSeconds > 900) problems.push(`requestTimeoutSeconds ${service.requestTimeoutSeconds} is above Lambda's 900`);
             break;
         }
+        case "hybrid": {
+            // The same spec runs on both sides: the baseline's rules and the overflow's limits both apply.
+            problems.push(...specProblems(service, platform.baseline), ...specProblems(service, platform.overflow));
+            if (platform.baseline.backend === "eks" && platform.baseline.kubernetes.cluster.kind !== "new") {
+                problems.push("hybrid on eks needs the new cluster (its Pod Identity agent lets the pods invoke the Lambda overflow)");
+            }
+            break;
+        }
     }
     return problems;
 }

@@ -11,8 +11,11 @@ export interface EksClusterArgs {
     platform: Extract<Platform, { backend: "eks" }>;
     /** Name of a new cluster (unique per account and region, so it carries the stack). */
     clusterName: string;
-    /** When set, the service account that gets read access to the model bucket through EKS Pod Identity. */
-    modelReader?: { namespace: string; serviceAccount: string; policy: pulumi.Input<string> };
+    /**
+     * When set, the service account whose pods get this IAM policy through EKS Pod Identity (model bucket read,
+     * a hybrid's invoke of its Lambda overflow).
+     */
+    podRole?: { namespace: string; serviceAccount: string; policy: pulumi.Input<string> };
 }
 
 /** Kubernetes version of new clusters; EKS standard support covers it and it has native preStop sleep. */
@@ -22,7 +25,7 @@ export const EKS_VERSION = "1.33";
  * The cluster an EKS stack deploys to: an existing one (kubeconfig or StackReference), or a new one:
  *
  *   AwsNetwork (VPC, private subnets) ─ EKS control plane (cluster role) ─ managed node group (node role, private subnets)
- *                                        └ Pod Identity agent ─ role that reads the model bucket (bucket-sourced models)
+ *                                        └ Pod Identity agent ─ role of the pods (model bucket read, hybrid overflow invoke)
  */
 export class EksCluster extends pulumi.ComponentResource {
     /** Provider that deploys into the cluster. */
@@ -35,7 +38,7 @@ export class EksCluster extends pulumi.ComponentResource {
         const { platform } = args;
         const existing = existingClusterProvider(name, platform.kubernetes.cluster, this);
         if (existing) {
-            if (args.modelReader) throw new pulumi.ResourceError("EksCluster: modelReader needs a new cluster (Pod Identity is set up with it)", this);
+            if (args.podRole) throw new pulumi.ResourceError("EksCluster: podRole needs a new cluster (Pod Identity is set up with it)", this);
             this.provider = existing.provider;
             this.clusterName = existing.clusterName;
             this.registerOutputs({ clusterName: this.clusterName });
@@ -90,7 +93,7 @@ export class EksCluster extends pulumi.ComponentResource {
             resolveConflictsOnUpdate: "OVERWRITE",
             region,
         }, child);
-        if (args.modelReader) this.grantModelRead(name, cluster, nodes, args.modelReader, region);
+        if (args.podRole) this.grantPodRole(name, cluster, nodes, args.podRole, region);
 
         const kubeconfig = execKubeconfig({
             clusterName: cluster.name,
@@ -104,8 +107,11 @@ export class EksCluster extends pulumi.ComponentResource {
         this.registerOutputs({ clusterName: this.clusterName });
     }
 
-    /** EKS Pod Identity: the agent add-on, a role pods can assume, and its association with the service account. */
-    private grantModelRead(name: string, cluster: aws.eks.Cluster, nodes: aws.eks.NodeGroup, reader: NonNullable<EksClusterArgs["modelReader"]>, region: string): void {
+    /**
+     * EKS Pod Identity: the agent add-on, a role pods can assume, and its association with the service account.
+     * The logical names keep "model-reader", its first use, so existing stacks do not replace the role.
+     */
+    private grantPodRole(name: string, cluster: aws.eks.Cluster, nodes: aws.eks.NodeGroup, reader: NonNullable<EksClusterArgs["podRole"]>, region: string): void {
         const child = { parent: this };
         // The agent is a DaemonSet: without nodes the add-on never becomes healthy.
         new aws.eks.Addon(`${name}-pod-identity-agent`, { clusterName: cluster.name, addonName: "eks-pod-identity-agent", region }, { ...child, dependsOn: [nodes] });

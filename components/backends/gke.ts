@@ -84,37 +84,47 @@ export class GkeCluster extends pulumi.ComponentResource {
     }
 }
 
-/** Arguments of {@link GkeModelReader}. */
-export interface GkeModelReaderArgs {
+/** Arguments of {@link GkePodIdentity}. */
+export interface GkePodIdentityArgs {
     /** GCP project of the cluster. */
     project: string;
-    /** Bucket holding the models. */
-    bucket: pulumi.Input<string>;
     /** Namespace of the Kubernetes service account. */
     namespace: string;
     /** Kubernetes service account the pods run as. */
     serviceAccount: string;
+    /** Bucket the pods sync the model from (bucket-sourced models). */
+    readBucket?: pulumi.Input<string>;
+    /** Cloud Run service the pods may invoke (a hybrid's overflow): roles/run.invoker on that service only. */
+    invokeRunService?: { name: pulumi.Input<string>; location: string };
 }
 
 /**
- * Workload Identity for bucket-sourced models: a Google service account that may read the bucket and that the
- * pods' Kubernetes service account impersonates (annotation iam.gke.io/gcp-service-account).
+ * GKE Workload Identity: a Google service account that the pods' Kubernetes service account impersonates
+ * (annotation iam.gke.io/gcp-service-account), granted exactly what the pods need: read of the model bucket and/or
+ * invoke of the hybrid overflow.
  */
-export class GkeModelReader extends pulumi.ComponentResource {
+export class GkePodIdentity extends pulumi.ComponentResource {
     /** Annotations for the Kubernetes service account. */
     public readonly serviceAccountAnnotations: Record<string, pulumi.Output<string>>;
 
-    constructor(name: string, args: GkeModelReaderArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: GkePodIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+        // The type token is the one the model-reader-only version had, so existing stacks keep their resources.
         super("model-serving:gke:ModelReader", name, {}, opts);
         const child = { parent: this };
         const account = new gcp.serviceaccount.Account(`${name}-identity`, {
-            accountId: serviceAccountId(args.serviceAccount, "models", pulumi.getStack()),
-            displayName: `${args.serviceAccount} model reader (GKE Workload Identity)`,
+            accountId: serviceAccountId(args.serviceAccount, args.readBucket ? "models" : "pods", pulumi.getStack()),
+            displayName: `${args.serviceAccount} pods (GKE Workload Identity)`,
             project: args.project,
         }, child);
-        new gcp.storage.BucketIAMMember(`${name}-read`, {
-            bucket: args.bucket, role: "roles/storage.objectViewer", member: pulumi.interpolate`serviceAccount:${account.email}`,
-        }, child);
+        const member = pulumi.interpolate`serviceAccount:${account.email}`;
+        if (args.readBucket) {
+            new gcp.storage.BucketIAMMember(`${name}-read`, { bucket: args.readBucket, role: "roles/storage.objectViewer", member }, child);
+        }
+        if (args.invokeRunService) {
+            new gcp.cloudrunv2.ServiceIamMember(`${name}-invoke-overflow`, {
+                name: args.invokeRunService.name, location: args.invokeRunService.location, project: args.project, role: "roles/run.invoker", member,
+            }, child);
+        }
         new gcp.serviceaccount.IAMMember(`${name}-workload-identity`, {
             serviceAccountId: account.name,
             role: "roles/iam.workloadIdentityUser",

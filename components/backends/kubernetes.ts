@@ -20,6 +20,8 @@ export interface KubernetesWorkloadArgs {
     modelBucket: ModelBucket;
     /** Annotations binding the ServiceAccount to a cloud identity (GKE Workload Identity). */
     serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+    /** Container variables that are outputs of other resources (a hybrid's OVERFLOW_URL). */
+    extraEnv?: Record<string, pulumi.Input<string>>;
 }
 
 /**
@@ -58,7 +60,7 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
         }, child);
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
             metadata,
-            spec: deploymentSpec(service, args.image, args.modelBucket),
+            spec: deploymentSpec(service, args.image, args.modelBucket, args.extraEnv),
         }, { ...child, dependsOn: [serviceAccount] });
         const kubeService = new k8s.core.v1.Service(`${name}-service`, { metadata, spec: serviceSpec(service) }, child);
         new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-autoscaler`, { metadata, spec: autoscalerSpec(service) }, {

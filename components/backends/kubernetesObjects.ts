@@ -38,7 +38,9 @@ export function commonLabels(service: ServiceSpec): Record<string, string> {
 }
 
 /** The Deployment spec: probes, limits, non-root read-only containers, draining and zone spread. */
-export function deploymentSpec(service: ServiceSpec, image: pulumi.Input<string>, bucket?: ModelBucket): k8s.types.input.apps.v1.DeploymentSpec {
+export function deploymentSpec(
+    service: ServiceSpec, image: pulumi.Input<string>, bucket?: ModelBucket, extraEnv: Record<string, pulumi.Input<string>> = {},
+): k8s.types.input.apps.v1.DeploymentSpec {
     const drain = drainTiming(service.requestTimeoutSeconds);
     const env = serviceEnvironment(service, { PORT: String(SERVICE_PORT), SHUTDOWN_GRACE_SECONDS: String(drain.shutdownGraceSeconds) });
     const fromBucket = service.model.artifact.source === "bucket" && bucket !== undefined;
@@ -66,7 +68,7 @@ export function deploymentSpec(service: ServiceSpec, image: pulumi.Input<string>
                     name: "inference",
                     image,
                     ports: [{ name: "http", containerPort: SERVICE_PORT, protocol: "TCP" }],
-                    env: Object.entries(env).map(([name, value]) => ({ name, value })),
+                    env: [...Object.entries(env), ...Object.entries(extraEnv)].map(([name, value]) => ({ name, value })),
                     resources: {
                         requests: { cpu: service.cpu, memory: service.memory },
                         limits: { cpu: service.cpu, memory: service.memory },

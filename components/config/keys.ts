@@ -17,11 +17,12 @@ export interface ConfigKey {
     backends: readonly Backend[];
 }
 
-const ALL: readonly Backend[] = ["eks", "gke", "cloudrun", "lambda"];
-const K8S: readonly Backend[] = ["eks", "gke"];
+const ALL: readonly Backend[] = ["eks", "gke", "cloudrun", "lambda", "hybrid"];
+// A hybrid stack also takes the keys of its baseline (eks or gke) and its overflow (lambda or cloudrun); see parse.ts.
+const K8S: readonly Backend[] = ["eks", "gke", "hybrid"];
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
-    { name: "backend", type: "string", description: "Where the service runs: eks, gke, cloudrun or lambda (required).", backends: ALL },
+    { name: "backend", type: "string", description: "Where the service runs: eks, gke, cloudrun, lambda or hybrid (Kubernetes baseline + serverless overflow) (required).", backends: ALL },
     { name: "serviceName", type: "string", default: "property-valuation", description: "Service name: prefix of every cloud resource and the Kubernetes app label.", backends: ALL },
     { name: "modelName", type: "string", default: "property-valuation", description: "Name of the served model.", backends: ALL },
     { name: "modelVersion", type: "string", default: "1", description: "Version of the served model; also the bucket prefix <modelName>/<modelVersion>/.", backends: ALL },
@@ -62,6 +63,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     { name: "lambdaArchitecture", type: "string", default: "x86_64", description: "Lambda architecture: x86_64 or arm64 (must match the image).", backends: ["lambda"] },
     { name: "lambdaEndpoint", type: "string", default: "function-url", description: "Lambda front door: function-url or http-api (API Gateway HTTP API).", backends: ["lambda"] },
     { name: "logRetentionDays", type: "integer", default: 30, description: "Lambda CloudWatch log retention in days.", backends: ["lambda"] },
+    { name: "hybridBaseline", type: "string", default: "", description: "hybrid: the Kubernetes baseline, eks (overflow on Lambda) or gke (overflow on Cloud Run) (required with hybrid).", backends: ["hybrid"] },
+    { name: "overflowQueueThreshold", type: "integer", default: 0, description: "hybrid: a pod forwards to the overflow once this many requests wait for its model; 0 = its queue bound (only what would be shed).", backends: ["hybrid"] },
 ];
 
 /** Region keys owned by the cloud providers, read by the spec parser. */

@@ -1,7 +1,7 @@
 import { allowedBy, cloudOf, describeResidency, regionsOf, RESIDENCY_AREAS, type Residency } from "../regions";
 import { parseScheduleLines } from "../schedule/spec";
 import { cloudRunSizeProblem, cpuMillis, lambdaSizeProblem, memoryMiB } from "../sizing";
-import { BACKENDS, type Backend, type ClusterSource, type KubernetesSettings, type Platform, type ServiceSpec, type StackSpec } from "../spec";
+import { BACKENDS, type Backend, type BaselinePlatform, type ClusterSource, type KubernetesSettings, type OverflowPlatform, type Platform, type ServiceSpec, type StackSpec } from "../spec";
 import { CONFIG_KEYS, PROVIDER_KEYS, type ConfigKey } from "./keys";
 
 /** Every problem found in one stack's config, one line each, each naming the file, the key and the value. */
@@ -17,7 +17,15 @@ const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const IAM_MEMBER = /^(user|group|serviceAccount|domain|principal|principalSet):\S+$/;
 /** Variables the component sets itself; a stack overriding them would break probes or draining. */
-const RESERVED_ENV = ["PORT", "MODEL_DIR", "LOG_LEVEL", "SHUTDOWN_GRACE_SECONDS"];
+const RESERVED_ENV = ["PORT", "MODEL_DIR", "LOG_LEVEL", "SHUTDOWN_GRACE_SECONDS", "OVERFLOW_URL", "OVERFLOW_QUEUE_THRESHOLD", "OVERFLOW_AUTH"];
+/** The serverless overflow next to each hybrid baseline: the same cloud, so the pods' identity can be granted the invoke. */
+export const HYBRID_OVERFLOW = { eks: "lambda", gke: "cloudrun" } as const;
+/** Overflow keys a hybrid stack may not set: the overflow is a private Function URL / Cloud Run service only the pods invoke. */
+const HYBRID_FIXED_KEYS: Record<string, string> = {
+    lambdaEndpoint: "the hybrid overflow is always a private (AWS_IAM) Function URL",
+    invokers: "only the baseline's pods may invoke the hybrid overflow",
+    ingress: "the hybrid overflow keeps ingress all (pods reach it over Google's network) and relies on IAM",
+};
 
 /**
  * Turns one stack's config (fully-qualified keys, values as Pulumi passes them: strings, arrays JSON-encoded) into a
@@ -76,19 +84,35 @@ export function parseStackConfig(config: Record<string, string>, source: string)
     }
     const backend = oneOf("backend", BACKENDS);
     if (!BACKENDS.includes(backend)) throw new ConfigError(problems);
+    let baseline: BaselinePlatform["backend"] | undefined;
+    if (backend === "hybrid") {
+        if (!str("hybridBaseline")) {
+            problems.push(`${source}: ${PROJECT}:hybridBaseline is not set; backend hybrid needs it: eks (overflow on Lambda) or gke (overflow on Cloud Run)`);
+            throw new ConfigError(problems);
+        }
+        baseline = oneOf("hybridBaseline", ["eks", "gke"] as const);
+        if (!(baseline in HYBRID_OVERFLOW)) throw new ConfigError(problems);
+    }
+    // A hybrid stack takes the keys of its baseline and its overflow besides its own.
+    const uses: Backend[] = baseline ? [backend, baseline, HYBRID_OVERFLOW[baseline]] : [backend];
+    // The serverless copy's limits (size, timeout, model source) apply to a hybrid stack too.
+    const serverless = baseline ? HYBRID_OVERFLOW[baseline] : backend;
 
     for (const key of CONFIG_KEYS) {
         const value = raw(key.name);
-        if (value === undefined || key.backends.includes(backend) || sameAsDefault(key, value)) continue;
-        problem(`${PROJECT}:${key.name}`, value, `is a ${key.backends.join("/")} setting; backend ${backend} does not use it (remove it from the stack)`);
+        if (value === undefined || sameAsDefault(key, value)) continue;
+        if (baseline && HYBRID_FIXED_KEYS[key.name]) problem(`${PROJECT}:${key.name}`, value, `cannot be set with backend hybrid: ${HYBRID_FIXED_KEYS[key.name]} (remove it from the stack)`);
+        else if (!key.backends.some((b) => uses.includes(b))) {
+            problem(`${PROJECT}:${key.name}`, value, `is a ${key.backends.join("/")} setting; backend ${[backend, ...(baseline ? [`with hybridBaseline ${baseline}`] : [])].join(" ")} does not use it (remove it from the stack)`);
+        }
     }
 
     const name = matching("serviceName", /^[a-z]([-a-z0-9]{0,28}[a-z0-9])?$/, "a lowercase DNS label of at most 30 characters");
     const modelName = matching("modelName", DNS_LABEL, "a lowercase DNS label");
     const modelVersion = matching("modelVersion", /^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a version made of letters, digits, '.', '_' and '-'");
     const modelSource = oneOf("modelSource", ["image", "bucket"] as const);
-    if (modelSource === "bucket" && backend === "lambda") {
-        problem(`${PROJECT}:modelSource`, "bucket", "is not available on lambda: Lambda cannot mount a bucket, so the model must be in the image; use image");
+    if (modelSource === "bucket" && serverless === "lambda") {
+        problem(`${PROJECT}:modelSource`, "bucket", `is not available on ${baseline ? "hybrid with hybridBaseline eks (its overflow is a Lambda)" : "lambda"}: Lambda cannot mount a bucket, so the model must be in the image; use image`);
     }
     const modelPath = matching("modelPath", /^(\/\S*)?$/, "empty or an absolute path");
     const cpu = matching("cpu", /^(\d+m|\d+(\.\d{1,3})?)$/, "a CPU quantity such as 500m, 1 or 2");
@@ -104,12 +128,12 @@ export function parseStackConfig(config: Record<string, string>, source: string)
     const scheduled = parseScheduleLines(list("scalingSchedule"), str("scalingTimeZone"), scaling.max);
     for (const why of scheduled.problems) problem(`${PROJECT}:scalingSchedule`, raw("scalingSchedule"), why);
     const warnings: string[] = [];
-    if (scaling.min === 0 && (backend === "eks" || backend === "gke")) {
+    if (scaling.min === 0 && (backend === "eks" || backend === "gke" || backend === "hybrid")) {
         warnings.push(`${source}: ${PROJECT}:minReplicas 0 asks for scale-to-zero, which a ${backend} HPA does not offer; running at least 1 replica`);
     }
     if (!Number.isNaN(cpuMillis(cpu)) && !Number.isNaN(memoryMiB(memory))) {
-        const misfit = backend === "cloudrun" ? cloudRunSizeProblem(cpu, memory) : backend === "lambda" ? lambdaSizeProblem(cpu, memory) : undefined;
-        if (misfit) problem(`${PROJECT}:cpu/memory`, `${cpu}/${memory}`, `does not fit ${backend}: ${misfit}`);
+        const misfit = serverless === "cloudrun" ? cloudRunSizeProblem(cpu, memory) : serverless === "lambda" ? lambdaSizeProblem(cpu, memory) : undefined;
+        if (misfit) problem(`${PROJECT}:cpu/memory`, `${cpu}/${memory}`, `does not fit ${serverless}${baseline ? " (the hybrid overflow)" : ""}: ${misfit}`);
     }
 
     const env: Record<string, string> = {};
@@ -137,10 +161,10 @@ export function parseStackConfig(config: Record<string, string>, source: string)
         residency,
         env,
         logLevel: oneOf("logLevel", ["trace", "debug", "info", "warn", "error"] as const),
-        requestTimeoutSeconds: int("requestTimeoutSeconds", 1, backend === "lambda" ? 900 : 3600),
+        requestTimeoutSeconds: int("requestTimeoutSeconds", 1, serverless === "lambda" ? 900 : 3600),
     };
 
-    const cloud = backend === "eks" || backend === "lambda" ? "aws" : "gcp";
+    const cloud = [backend, baseline].some((b) => b === "eks" || b === "lambda") ? "aws" : "gcp";
     const regionKey = cloud === "aws" ? PROVIDER_KEYS.awsRegion : PROVIDER_KEYS.gcpRegion;
     const region = config[regionKey];
     if (region === undefined) {
@@ -156,7 +180,18 @@ export function parseStackConfig(config: Record<string, string>, source: string)
     const project = config[PROVIDER_KEYS.gcpProject];
     if (cloud === "gcp" && !project) problems.push(`${source}: ${PROVIDER_KEYS.gcpProject} is not set; backend ${backend} runs on gcp and needs it`);
 
-    const platform = parsePlatform(backend, region ?? "", project ?? "", { str, int, bool, oneOf, list, problem });
+    const readers = { str, int, bool, oneOf, list, problem };
+    const platform: Platform = baseline
+        ? {
+            backend: "hybrid", region: region ?? "",
+            baseline: parsePlatform(baseline, region ?? "", project ?? "", readers) as BaselinePlatform,
+            overflow: parsePlatform(HYBRID_OVERFLOW[baseline], region ?? "", project ?? "", readers) as OverflowPlatform,
+            queueThreshold: int("overflowQueueThreshold", 0, 100000),
+        }
+        : parsePlatform(backend as Exclude<Backend, "hybrid">, region ?? "", project ?? "", readers);
+    if (platform.backend === "hybrid" && platform.baseline.backend === "eks" && platform.baseline.kubernetes.cluster.kind !== "new") {
+        problem(`${PROJECT}:hybridBaseline`, "eks", "needs a new EKS cluster (its Pod Identity agent lets the pods invoke the Lambda overflow); remove kubeconfig / clusterStackReference or use gke");
+    }
     if (problems.length > 0) throw new ConfigError(problems);
     return { service, platform, warnings };
 }
@@ -170,7 +205,7 @@ interface Readers {
     problem(key: string, value: unknown, why: string): void;
 }
 
-function parsePlatform(backend: Backend, region: string, project: string, r: Readers): Platform {
+function parsePlatform(backend: Exclude<Backend, "hybrid">, region: string, project: string, r: Readers): Exclude<Platform, { backend: "hybrid" }> {
     switch (backend) {
         case "eks":
             return { backend, region, kubernetes: kubernetesSettings(r), nodeInstanceType: r.str("nodeInstanceType"), nodeCount: nodeCount(r) };

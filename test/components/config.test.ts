@@ -33,11 +33,11 @@ describe("stack config → validated spec", () => {
 
     it("names the stack file, the key, the value and the allowed values for a misspelt backend", () => {
         assert.deepEqual(problemsOf({ ...lambda, "model-serving:backend": "lamda" }),
-            ['stacks/Pulumi.test.yaml: model-serving:backend "lamda" is not one of eks, gke, cloudrun, lambda']);
+            ['stacks/Pulumi.test.yaml: model-serving:backend "lamda" is not one of eks, gke, cloudrun, lambda, hybrid']);
     });
 
     it("requires a backend", () => {
-        assert.match(problemsOf({ "aws:region": "us-east-1" })[0], /model-serving:backend is not set; set it to one of eks, gke, cloudrun, lambda/);
+        assert.match(problemsOf({ "aws:region": "us-east-1" })[0], /model-serving:backend is not set; set it to one of eks, gke, cloudrun, lambda, hybrid/);
     });
 
     it("rejects a GCP-only setting on a Lambda backend and says which backends use it", () => {

@@ -44,7 +44,7 @@ describe("stacks/", () => {
             const stack = rendered.get(readStackConfigFile(path.join(stacksDir, file)).stack)!;
             assert.ok(stack.resources.length > 5);
             assert.match(String(stack.outputs.url), /^https?:\/\//);
-            assert.ok(["eks", "gke", "cloudrun", "lambda"].includes(String(stack.outputs.backend)));
+            assert.ok(["eks", "gke", "cloudrun", "lambda", "hybrid"].includes(String(stack.outputs.backend)));
             assert.equal(stack.outputs.modelVersion, "1");
             assert.match(String(stack.outputs.image), new RegExp(`/property-valuation(-${stack.stack})?(/property-valuation)?:1$`));
             assert.ok(Object.keys(stack.outputs.resourceNames as object).length >= 4);
@@ -68,6 +68,7 @@ describe("stacks/", () => {
             { "model-serving:backend": "eks", "aws:region": "us-west-2", "model-serving:exposure": "public", "model-serving:modelSource": "bucket", "model-serving:installMetricsAdapter": "true" },
             { "model-serving:backend": "gke", "gcp:region": "europe-west1", "gcp:project": "p", "model-serving:scalingSchedule": '["workday 4 0 8 * * 1-5","night 1 0 20 * * *"]' },
             { "model-serving:backend": "gke", "gcp:region": "us-east1", "gcp:project": "p", "model-serving:clusterStackReference": "acme/platform/prod", "model-serving:minReplicas": "0" },
+            { "model-serving:backend": "hybrid", "model-serving:hybridBaseline": "eks", "aws:region": "us-east-1", "model-serving:overflowQueueThreshold": "8" },
         ];
         let checked = 0;
         for (const config of variants) {

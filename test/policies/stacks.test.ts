@@ -20,8 +20,8 @@ const mandatory = (check: { violations: { enforcementLevel: string; policyName: 
 describe("every stack in stacks/ against its policy config", function () {
     // Renders load the cloud SDKs and run the program: seconds each, more on a loaded machine.
     this.timeout(120_000);
-    it("finds the five stacks", () => {
-        assert.deepEqual([...stacks].sort(), ["dev", "prod-aws", "prod-eu", "prod-gcp", "staging"]);
+    it("finds the six stacks", () => {
+        assert.deepEqual([...stacks].sort(), ["dev", "prod-aws", "prod-eu", "prod-gcp", "prod-hybrid", "staging"]);
     });
 
     for (const stack of stacks) {
