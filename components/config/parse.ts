@@ -17,7 +17,9 @@ const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const IAM_MEMBER = /^(user|group|serviceAccount|domain|principal|principalSet):\S+$/;
 /** Variables the component sets itself; a stack overriding them would break probes or draining. */
-const RESERVED_ENV = ["PORT", "MODEL_DIR", "LOG_LEVEL", "SHUTDOWN_GRACE_SECONDS", "OVERFLOW_URL", "OVERFLOW_QUEUE_THRESHOLD", "OVERFLOW_AUTH"];
+const RESERVED_ENV = ["PORT", "MODEL_DIR", "LOG_LEVEL", "SHUTDOWN_GRACE_SECONDS"];
+/** Set by a hybrid stack on its pods; other backends may still point OVERFLOW_URL at a copy they run elsewhere. */
+const HYBRID_RESERVED_ENV = ["OVERFLOW_URL", "OVERFLOW_QUEUE_THRESHOLD", "OVERFLOW_AUTH"];
 /** The serverless overflow next to each hybrid baseline: the same cloud, so the pods' identity can be granted the invoke. */
 export const HYBRID_OVERFLOW = { eks: "lambda", gke: "cloudrun" } as const;
 /** Overflow keys a hybrid stack may not set: the overflow is a private Function URL / Cloud Run service only the pods invoke. */
@@ -137,11 +139,12 @@ export function parseStackConfig(config: Record<string, string>, source: string)
     }
 
     const env: Record<string, string> = {};
+    const reservedEnv = baseline ? [...RESERVED_ENV, ...HYBRID_RESERVED_ENV] : RESERVED_ENV;
     for (const entry of list("env")) {
         const eq = entry.indexOf("=");
         const envName = eq > 0 ? entry.slice(0, eq) : entry;
         if (eq <= 0 || !ENV_NAME.test(envName)) problem(`${PROJECT}:env`, entry, "is not NAME=value");
-        else if (RESERVED_ENV.includes(envName)) problem(`${PROJECT}:env`, entry, `sets ${envName}, which the component sets itself (reserved: ${RESERVED_ENV.join(", ")})`);
+        else if (reservedEnv.includes(envName)) problem(`${PROJECT}:env`, entry, `sets ${envName}, which the component sets itself (reserved: ${reservedEnv.join(", ")})`);
         else env[envName] = entry.slice(eq + 1);
     }
 

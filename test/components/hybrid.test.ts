@@ -65,6 +65,7 @@ describe("hybrid backend: config errors name the file, key, value and what is al
         ["a bucket model next to Lambda", { ...HYBRID_EKS, "model-serving:modelSource": "bucket" }, /model-serving:modelSource "bucket" is not available on hybrid with hybridBaseline eks/],
         ["an existing EKS cluster", { ...HYBRID_EKS, "model-serving:kubeconfig": "apiVersion: v1" }, /model-serving:hybridBaseline "eks" needs a new EKS cluster/],
         ["a size the overflow cannot run", { ...HYBRID_GKE, "model-serving:cpu": "16", "model-serving:memory": "2Gi" }, /model-serving:cpu\/memory "16\/2Gi" does not fit cloudrun \(the hybrid overflow\)/],
+        ["an overflow variable the component sets", { ...HYBRID_GKE, "model-serving:env": '["OVERFLOW_URL=https://elsewhere"]' }, /model-serving:env "OVERFLOW_URL=https:\/\/elsewhere" sets OVERFLOW_URL, which the component sets itself/],
         ["a hybrid key on another backend", { "model-serving:backend": "gke", "gcp:region": "us-central1", "gcp:project": "acme", "model-serving:overflowQueueThreshold": "4" }, /model-serving:overflowQueueThreshold "4" is a hybrid setting; backend gke does not use it/],
     ];
     for (const [what, config, expected] of cases) {
