@@ -20,7 +20,8 @@ describe("inference service packaging", function () {
 
     it("builds and starts from the scripts the quick start and the benchmarks use", () => {
         const scripts = JSON.parse(fs.readFileSync(path.join(service, "package.json"), "utf8")).scripts;
-        assert.equal(scripts.build, "tsc -p tsconfig.json");
+        // Type-check, then bundle the entry points (scripts/bundle.mjs) into the files start and the images run.
+        assert.equal(scripts.build, "tsc -p tsconfig.json --noEmit && node scripts/bundle.mjs");
         assert.equal(scripts.prestart, "npm run build");
         assert.equal(scripts.start, "node dist/server.js");
         const rootScripts = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts;

@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
-import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
 import underPressure from "@fastify/under-pressure";
 import fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { ServiceConfig } from "./config";
@@ -12,7 +10,18 @@ import { type ModelSession, ModelRunner, type Prediction, QueueFullError } from 
 import { loadMetadata, openSession } from "./model/loader";
 import type { ModelMetadata } from "./model/metadata";
 import { createMetrics, type ServiceMetrics } from "./metrics";
-import { Overflow, type OverflowConfig } from "./overflow";
+import type { OverflowConfig } from "./overflow";
+
+/**
+ * overflow.ts pulls in the AWS and Google auth SDKs (~150 ms of cold start), so it is loaded only when an
+ * overflow is configured. A plain require, not import(): under the tests' CommonJS TypeScript hook a dynamic
+ * import of a local .ts module does not resolve, and esbuild turns this require into a lazy init in the bundle.
+ */
+export function loadOverflowModule(): typeof import("./overflow") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("./overflow") as typeof import("./overflow");
+}
+import { lazyDocs } from "./routes/docs";
 import { healthRoutes, type ReadinessState } from "./routes/health";
 import { metricsRoute } from "./routes/metrics";
 import { predictRoutes } from "./routes/predict";
@@ -96,7 +105,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
             }),
         ajv: {
             // Strict JSON: no type coercion, unknown fields are errors rather than silently dropped, no NaN/Infinity.
-            customOptions: { coerceTypes: false, removeAdditional: false, strictNumbers: true, allErrors: false },
+            // validateSchema off: the route schemas are constant or generated from validated metadata, and checking
+            // them against the meta-schema cost ~40 ms of every cold start; strict mode still rejects unknown keywords.
+            customOptions: { coerceTypes: false, removeAdditional: false, strictNumbers: true, allErrors: false, validateSchema: false },
         },
         schemaErrorFormatter: formatValidationErrors,
         ...(logBindings ? { childLoggerFactory: (logger, bindings, opts) => logger.child({ ...bindings, ...logBindings() }, opts) } : {}),
@@ -165,22 +176,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         void reply.header("x-request-id", request.id);
     });
 
-    await app.register(swagger, {
-        openapi: {
-            info: {
-                title: `${metadata.name} inference service`,
-                version: metadata.version,
-                description: metadata.description,
-            },
-        },
-    });
-    await app.register(swaggerUi, { routePrefix: "/docs" });
+    lazyDocs(app, { title: `${metadata.name} inference service`, version: metadata.version, description: metadata.description });
     await app.register(healthRoutes, { readiness });
     await app.register(metricsRoute, { registry: metrics.registry });
     // Model routes sit in their own context so overload protection never touches /health, /ready or /metrics.
     await app.register(async (modelRoutes) => {
         // Refuse before reading the body when the model's queue or (with an overflow) the request limit is at its bound.
-        const overflow = options.overflow ? new Overflow(options.overflow, metrics.registry) : undefined;
+        const overflow = options.overflow ? new (loadOverflowModule().Overflow)(options.overflow, metrics.registry) : undefined;
         modelRoutes.addHook("onRequest", async (request, reply) => {
             if (!isModelCall(request)) return;
             if (overflow && runner && overflow.shouldSpill(request, runner.queueLength)) {

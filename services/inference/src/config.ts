@@ -37,8 +37,13 @@ export type GraphOptimization = (typeof GRAPH_OPTIMIZATIONS)[number];
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** The bundled model ships next to src/ and dist/, so this resolves in the repo, the image and Lambda alike. */
-export const DEFAULT_MODEL_DIR = path.resolve(__dirname, "..", "models", "property-valuation", "1");
+/**
+ * The service directory (package.json, models/): one level above this file both in src/ and in the dist/
+ * bundle, so it resolves in the repo, the image and Lambda alike. Paths relative to other modules would not
+ * survive bundling.
+ */
+export const SERVICE_DIR = path.resolve(__dirname, "..");
+export const DEFAULT_MODEL_DIR = path.join(SERVICE_DIR, "models", "property-valuation", "1");
 
 export const DEFAULT_CONFIG: ServiceConfig = {
     port: 8080,

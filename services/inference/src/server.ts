@@ -1,9 +1,9 @@
 // Long-lived HTTP server: Kubernetes, Cloud Run and `npm start`.
 import closeWithGrace from "close-with-grace";
 import pino from "pino";
-import { buildApp } from "./app";
+import { buildApp, loadOverflowModule } from "./app";
 import { parseConfig, type ServiceConfig } from "./config";
-import { type OverflowConfig, parseOverflowConfig } from "./overflow";
+import type { OverflowConfig } from "./overflow";
 
 const bootLogger = pino({ name: "inference" });
 
@@ -12,7 +12,8 @@ async function main(): Promise<void> {
     let overflow: OverflowConfig | undefined;
     try {
         config = parseConfig(process.env);
-        overflow = parseOverflowConfig(process.env, config.maxQueueLength);
+        // OVERFLOW_URL switches spilling on; without it, skip loading overflow.ts and the cloud auth SDKs it pulls in.
+        if (process.env.OVERFLOW_URL?.trim()) overflow = loadOverflowModule().parseOverflowConfig(process.env, config.maxQueueLength);
     } catch (error) {
         bootLogger.fatal({ err: error }, (error as Error).message);
         process.exit(1);

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { FastifyPluginAsync } from "fastify";
+import { SERVICE_DIR } from "../config";
 import type { Prediction } from "../inference/runner";
 import { errorResponseSchema, HttpError } from "../http/errors";
 import type { ModelMetadata } from "../model/metadata";
@@ -18,7 +19,7 @@ interface ModelParams {
     version?: string;
 }
 
-const SERVER_VERSION: string = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8")).version;
+const SERVER_VERSION: string = JSON.parse(fs.readFileSync(path.join(SERVICE_DIR, "package.json"), "utf8")).version;
 
 const errors = { "4xx": errorResponseSchema, "5xx": errorResponseSchema };
 const tensorMetadata = {
