@@ -11,11 +11,12 @@ import { LambdaService } from "./lambda";
 
 /**
  * The serverless copy's spec: the same service, scaled to zero between bursts (it only takes what the baseline
- * cannot), up to the same maximum; a scaling schedule is for the baseline's HPA only.
+ * cannot), up to the same maximum; a scaling schedule is for the baseline's HPA only. It stays private even when
+ * the baseline is public: only the pods call it.
  */
 export function overflowServiceSpec(service: ServiceSpec): ServiceSpec {
     const { max, cpuTargetPercent, queueLengthTarget, concurrency } = service.scaling;
-    return { ...service, scaling: { min: 0, max, cpuTargetPercent, queueLengthTarget, concurrency } };
+    return { ...service, exposure: "private", scaling: { min: 0, max, cpuTargetPercent, queueLengthTarget, concurrency } };
 }
 
 /** The pods' overflow variables (services/inference/src/overflow.ts); 0 leaves the threshold at the service's queue bound. */
@@ -111,7 +112,7 @@ export class HybridService extends pulumi.ComponentResource {
             this.image = args.imageOf(artifacts.repositoryUrl);
             // No invokers from the config: the pods' identity below is the only one allowed to call it.
             const run = new CloudRunService(`${name}-overflow`, {
-                service: { ...overflowSpec, exposure: "private" }, platform: { ...overflow, invokers: [] }, image: this.image, modelBucket: artifacts.modelBucket.name,
+                service: overflowSpec, platform: { ...overflow, invokers: [] }, image: this.image, modelBucket: artifacts.modelBucket.name,
             }, child);
             this.overflowUrl = run.url;
             const cluster = new GkeCluster(`${name}-cluster`, { platform: baseline }, child);

@@ -31,11 +31,14 @@ const KUBERNETES_WORKLOAD = ["kubernetes:apps/v1:Deployment", "kubernetes:autosc
     "kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:core/v1:ServiceAccount"];
 
 describe("hybrid backend: pure parts", () => {
-    it("the overflow scales from zero to the baseline's maximum and leaves a schedule to the baseline", () => {
-        const spec = parseStackConfig({ ...HYBRID_GKE, "model-serving:minReplicas": "3", "model-serving:maxReplicas": "9", "model-serving:scalingSchedule": '["day 5 0 8 * * *"]' }, SOURCE).service;
+    it("the overflow scales from zero to the baseline's maximum, leaves a schedule to the baseline and stays private", () => {
+        const spec = parseStackConfig({
+            ...HYBRID_GKE, "model-serving:minReplicas": "3", "model-serving:maxReplicas": "9", "model-serving:scalingSchedule": '["day 5 0 8 * * *"]', "model-serving:exposure": "public",
+        }, SOURCE).service;
         const overflow = overflowServiceSpec(spec);
         assert.deepEqual(overflow.scaling, { min: 0, max: 9, cpuTargetPercent: 70, queueLengthTarget: 4, concurrency: 8 });
-        assert.equal(spec.scaling.min, 3, "the baseline keeps its minimum");
+        assert.equal(overflow.exposure, "private");
+        assert.deepEqual([spec.scaling.min, spec.exposure], [3, "public"], "the baseline keeps its minimum and exposure");
     });
 
     it("sets the auth mode by overflow and the threshold only when configured", () => {
@@ -108,7 +111,8 @@ describe("hybrid backend rendered under mocks", () => {
 
     it("eks: Kubernetes workload + AWS_IAM Function URL whose invoke only the pods' Pod Identity role holds", async function () {
         this.timeout(60000);
-        const stack = await render(HYBRID_EKS);
+        // A public baseline (LoadBalancer) must not make the overflow public.
+        const stack = await render({ ...HYBRID_EKS, "model-serving:exposure": "public" });
         for (const type of [...KUBERNETES_WORKLOAD, "aws:eks/cluster:Cluster", "aws:lambda/function:Function", "aws:eks/podIdentityAssociation:PodIdentityAssociation"]) assert.ok(types(stack).has(type), type);
         const functionUrl = one(stack, "aws:lambda/functionUrl:FunctionUrl");
         assert.equal(input(functionUrl, "authorizationType"), "AWS_IAM");
