@@ -1,3 +1,4 @@
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsArtifacts } from "./backends/awsArtifacts";
 import { CloudRunService } from "./backends/cloudrun";
@@ -116,12 +117,7 @@ export class ModelService extends pulumi.ComponentResource {
                     modelBucket: { url: pulumi.interpolate`s3://${artifacts.modelBucket.bucket}`, cloud: "aws" },
                 }, child);
                 this.url = workload.url;
-                if (service.scaling.schedule) {
-                    new ScheduledHpaMinimum(`${name}-schedule`, {
-                        namespace: workload.namespaceName, hpaName: service.name, schedule: service.scaling.schedule, labels: { "app.kubernetes.io/name": `${service.name}-schedule`, "app.kubernetes.io/part-of": service.name, "app.kubernetes.io/managed-by": "pulumi" },
-                        provider: cluster.provider,
-                    }, child);
-                }
+                scheduleHpaMinimum(name, service, workload.namespaceName, cluster.provider, child);
                 this.resourceNames = namesOf({
                     repository: artifacts.repository.name, modelBucket: artifacts.modelBucket.bucket, cluster: cluster.clusterName,
                     namespace: workload.namespaceName, deployment: workload.deploymentName,
@@ -143,12 +139,7 @@ export class ModelService extends pulumi.ComponentResource {
                     serviceAccountAnnotations: reader?.serviceAccountAnnotations,
                 }, child);
                 this.url = workload.url;
-                if (service.scaling.schedule) {
-                    new ScheduledHpaMinimum(`${name}-schedule`, {
-                        namespace: workload.namespaceName, hpaName: service.name, schedule: service.scaling.schedule, labels: { "app.kubernetes.io/name": `${service.name}-schedule`, "app.kubernetes.io/part-of": service.name, "app.kubernetes.io/managed-by": "pulumi" },
-                        provider: cluster.provider,
-                    }, child);
-                }
+                scheduleHpaMinimum(name, service, workload.namespaceName, cluster.provider, child);
                 this.resourceNames = namesOf({
                     repository: artifacts.repository.repositoryId, modelBucket: artifacts.modelBucket.name, cluster: cluster.clusterName,
                     namespace: workload.namespaceName, deployment: workload.deploymentName,
@@ -160,18 +151,22 @@ export class ModelService extends pulumi.ComponentResource {
                 this.image = hybrid.image;
                 this.url = hybrid.url;
                 this.overflowUrl = hybrid.overflowUrl;
-                if (service.scaling.schedule) {
-                    new ScheduledHpaMinimum(`${name}-schedule`, {
-                        namespace: hybrid.workload.namespaceName, hpaName: service.name, schedule: service.scaling.schedule, labels: { "app.kubernetes.io/name": `${service.name}-schedule`, "app.kubernetes.io/part-of": service.name, "app.kubernetes.io/managed-by": "pulumi" },
-                        provider: hybrid.provider,
-                    }, child);
-                }
+                scheduleHpaMinimum(name, service, hybrid.workload.namespaceName, hybrid.provider, child);
                 this.resourceNames = namesOf(hybrid.resourceNames);
                 break;
             }
         }
         this.registerOutputs({ overflowUrl: this.overflowUrl, image: this.image, url: this.url, backend: this.backend, region: this.region, modelVersion: this.modelVersion, resourceNames: this.resourceNames });
     }
+}
+
+/** Kubernetes backends raise and lower the HPA's minReplicas on the service's schedule, if it has one. */
+function scheduleHpaMinimum(name: string, service: ServiceSpec, namespace: pulumi.Output<string>, provider: k8s.Provider, child: pulumi.ComponentResourceOptions): void {
+    if (!service.scaling.schedule) return;
+    new ScheduledHpaMinimum(`${name}-schedule`, {
+        namespace, hpaName: service.name, schedule: service.scaling.schedule, provider,
+        labels: { "app.kubernetes.io/name": `${service.name}-schedule`, "app.kubernetes.io/part-of": service.name, "app.kubernetes.io/managed-by": "pulumi" },
+    }, child);
 }
 
 /** Resource names as one output; the record type keeps stack outputs uniform across backends. */
