@@ -3,22 +3,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { CONFIG_KEYS } from "../../components/config/keys";
-import { ConfigError, parseStackConfig } from "../../components/config/parse";
+import { parseStackConfig } from "../../components/config/parse";
+import { problemsOf } from "./helpers";
 
 const SOURCE = "stacks/Pulumi.test.yaml";
 const lambda = { "model-serving:backend": "lambda", "aws:region": "us-east-1" };
 const cloudrun = { "model-serving:backend": "cloudrun", "gcp:region": "us-central1", "gcp:project": "p" };
 const gke = { "model-serving:backend": "gke", "gcp:region": "europe-west4", "gcp:project": "p" };
-
-function problemsOf(config: Record<string, string>): string[] {
-    try {
-        parseStackConfig(config, SOURCE);
-    } catch (error) {
-        if (error instanceof ConfigError) return error.problems;
-        throw error;
-    }
-    assert.fail("expected a ConfigError");
-}
 
 describe("stack config → validated spec", () => {
     it("fills every unset key with its declared default", () => {

@@ -1,3 +1,5 @@
+import { strict as assert } from "node:assert";
+import { ConfigError, parseStackConfig } from "../../components/config/parse";
 import { renderStack, type RenderedResource, type RenderedStack } from "../../plan/render";
 import { valueAt } from "../../plan/format";
 
@@ -34,4 +36,15 @@ export function input(resource: RenderedResource, path: string): unknown {
 /** Distinct resource types of a render. */
 export function types(stack: RenderedStack): Set<string> {
     return new Set(stack.resources.map((r) => r.type));
+}
+
+/** The problems a config that must be refused is refused with (read as if from `source`). */
+export function problemsOf(config: Record<string, string>, source = "stacks/Pulumi.test.yaml"): string[] {
+    try {
+        parseStackConfig(config, source);
+    } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+        throw error;
+    }
+    assert.fail("expected a ConfigError");
 }

@@ -1,25 +1,15 @@
 import { strict as assert } from "node:assert";
-import { ConfigError, parseStackConfig } from "../../components/config/parse";
+import { parseStackConfig } from "../../components/config/parse";
 import { lambdaUrlInvokePolicy, overflowEnvironment, overflowServiceSpec } from "../../components/backends/hybrid";
 import type { HybridPlatform } from "../../components/spec";
 import { renderStack, type RenderedStack } from "../../plan/render";
-import { all, input, one, types } from "./helpers";
+import { all, input, one, problemsOf, types } from "./helpers";
 
 const SOURCE = "stacks/Pulumi.test.yaml";
 const HYBRID_GKE = { "model-serving:backend": "hybrid", "model-serving:hybridBaseline": "gke", "gcp:region": "us-central1", "gcp:project": "acme" };
 const HYBRID_EKS = { "model-serving:backend": "hybrid", "model-serving:hybridBaseline": "eks", "aws:region": "us-east-1" };
 
 const render = (config: Record<string, string>) => renderStack({ stack: "test", config });
-
-function problemsOf(config: Record<string, string>): string[] {
-    try {
-        parseStackConfig(config, SOURCE);
-    } catch (error) {
-        if (error instanceof ConfigError) return error.problems;
-        throw error;
-    }
-    assert.fail("expected a ConfigError");
-}
 
 /** The inference container's environment as name → value. */
 function podEnv(stack: RenderedStack): Record<string, unknown> {
