@@ -2,6 +2,8 @@
 // feature order and ranges. Inputs vary (seeded, reproducible) so no case is flattered by a prediction cache.
 import * as fs from "node:fs";
 import * as path from "node:path";
+// Seeded so two runs of the bench send the same inputs; the same PRNG training uses.
+import { createRandom } from "../training/split";
 
 export interface FeatureSpec {
     name: string;
@@ -24,21 +26,9 @@ export function readModelInfo(modelDir: string): ModelInfo {
     return { name: metadata.name, version: String(metadata.version ?? "1"), features: metadata.features };
 }
 
-/** mulberry32: a tiny seeded PRNG, so two runs of the bench send the same inputs. */
-export function seededRandom(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
 /** `count` rows of feature values, each inside its feature's [min, max] (integers where the feature is one). */
 export function featureRows(features: readonly FeatureSpec[], count: number, seed = 1): number[][] {
-    const random = seededRandom(seed);
+    const random = createRandom(seed);
     return Array.from({ length: count }, () =>
         features.map((f) => {
             const value = f.min + random() * (f.max - f.min);

@@ -2,11 +2,11 @@ import { strict as assert } from "node:assert";
 import {
     batchPredictBodies,
     featureRows,
-    seededRandom,
     singlePredictBodies,
     v2InferBodies,
     type FeatureSpec,
 } from "../../bench/payloads";
+import { createRandom } from "../../training/split";
 
 const features: FeatureSpec[] = [
     { name: "square_feet", min: 200, max: 15000 },
@@ -16,9 +16,9 @@ const features: FeatureSpec[] = [
 
 describe("bench payloads", () => {
     it("repeats the same sequence for the same seed and differs across seeds", () => {
-        const a = seededRandom(42);
-        const b = seededRandom(42);
-        const c = seededRandom(43);
+        const a = createRandom(42);
+        const b = createRandom(42);
+        const c = createRandom(43);
         const seqA = [a(), a(), a()];
         assert.deepEqual([b(), b(), b()], seqA);
         assert.notDeepEqual([c(), c(), c()], seqA);
