@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseStackConfig } from "./config/parse";
-import { ModelService } from "./modelService";
+import { ModelService } from "./model-service";
 
 /** The stack outputs every backend produces. */
 export interface ProgramOutputs {

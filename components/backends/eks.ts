@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Platform } from "../spec";
-import { AwsNetwork } from "./awsNetwork";
-import { execKubeconfig, existingClusterProvider } from "./clusterAccess";
+import { AwsNetwork } from "./aws-network";
+import { execKubeconfig, existingClusterProvider } from "./cluster-access";
 
 /** Arguments of {@link EksCluster}. */
 export interface EksClusterArgs {

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceAccountId } from "../naming";
 import type { Platform } from "../spec";
-import { execKubeconfig, existingClusterProvider } from "./clusterAccess";
+import { execKubeconfig, existingClusterProvider } from "./cluster-access";
 
 /** Arguments of {@link GkeCluster}. */
 export interface GkeClusterArgs {

@@ -1,10 +1,10 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { HybridPlatform, ServiceSpec } from "../spec";
-import { AwsArtifacts } from "./awsArtifacts";
+import { AwsArtifacts } from "./aws-artifacts";
 import { CloudRunService } from "./cloudrun";
 import { EksCluster } from "./eks";
-import { GcpArtifacts } from "./gcpArtifacts";
+import { GcpArtifacts } from "./gcp-artifacts";
 import { GkeCluster, GkePodIdentity } from "./gke";
 import { KubernetesWorkload } from "./kubernetes";
 import { LambdaService } from "./lambda";

@@ -4,7 +4,7 @@ import type { KubernetesSettings, ServiceSpec } from "../spec";
 import {
     autoscalerSpec, commonLabels, deploymentSpec, disruptionBudgetSpec, metricsAdapterValues, MONITORING_NAMESPACE,
     networkPolicySpec, serviceSpec, type ModelBucket,
-} from "./kubernetesObjects";
+} from "./kubernetes-objects";
 
 /** Arguments of {@link KubernetesWorkload}. */
 export interface KubernetesWorkloadArgs {

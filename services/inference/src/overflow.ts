@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Counter, type Registry } from "prom-client";
-import { lambdaUrlRegion, OVERFLOW_AUTH_MODES, overflowAuthenticator, type OverflowAuthenticator, type OverflowAuthMode } from "./overflowAuth";
+import { lambdaUrlRegion, OVERFLOW_AUTH_MODES, overflowAuthenticator, type OverflowAuthenticator, type OverflowAuthMode } from "./overflow-auth";
 
 /**
  * Hybrid serving: when this (Kubernetes) replica's wait queue reaches a threshold, a model call is forwarded
@@ -15,7 +15,7 @@ export interface OverflowConfig {
     queueThreshold: number;
     /** Longest a forwarded request may take before it counts as failed. */
     timeoutMs: number;
-    /** How forwarded requests authenticate to a private overflow (src/overflowAuth.ts). */
+    /** How forwarded requests authenticate to a private overflow (src/overflow-auth.ts). */
     auth: OverflowAuthMode;
     /** AWS region SigV4 signs for (aws-iam only): the Function URL's, else AWS_REGION. */
     region?: string;

@@ -1,9 +1,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsArtifacts } from "./backends/awsArtifacts";
+import { AwsArtifacts } from "./backends/aws-artifacts";
 import { CloudRunService } from "./backends/cloudrun";
 import { EksCluster } from "./backends/eks";
-import { GcpArtifacts } from "./backends/gcpArtifacts";
+import { GcpArtifacts } from "./backends/gcp-artifacts";
 import { GkeCluster, GkePodIdentity } from "./backends/gke";
 import { HybridService } from "./backends/hybrid";
 import { KubernetesWorkload } from "./backends/kubernetes";

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { execKubeconfig } from "../../components/backends/clusterAccess";
+import { execKubeconfig } from "../../components/backends/cluster-access";
 
 describe("kubeconfig for a new cluster", () => {
     it("points at the cluster's HTTPS endpoint with its CA and authenticates through the cloud CLI, never a stored token", async () => {

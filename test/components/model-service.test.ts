@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../../components/config/parse";
-import { ModelService } from "../../components/modelService";
+import { ModelService } from "../../components/model-service";
 import type { StackSpec } from "../../components/spec";
 
 /** A valid spec for a backend, to break one field at a time. */
