@@ -20,7 +20,7 @@ describe("overflow configuration", () => {
     it("names each bad variable and its rule", () => {
         assert.throws(
             () => parseOverflowConfig({ OVERFLOW_URL: "overflow", OVERFLOW_QUEUE_THRESHOLD: "-1", OVERFLOW_TIMEOUT_MS: "soon" }, 64),
-            /OVERFLOW_URL="overflow" must be an http\(s\) URL; OVERFLOW_QUEUE_THRESHOLD="-1" must be a whole number ≥ 0; OVERFLOW_TIMEOUT_MS="soon" must be a whole number ≥ 1/,
+            /OVERFLOW_URL="overflow" must be an http\(s\) URL; OVERFLOW_QUEUE_THRESHOLD="-1" must be an integer from 0 to 100000; OVERFLOW_TIMEOUT_MS="soon" must be an integer from 1 to 600000/,
         );
     });
 });

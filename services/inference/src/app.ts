@@ -3,6 +3,7 @@ import * as http from "node:http";
 import underPressure from "@fastify/under-pressure";
 import fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { ServiceConfig } from "./config";
+import { REQUEST_ID_HEADER } from "./contract";
 import { ConcurrencyLimit, isModelCall, refuseAtSocket } from "./http/admission";
 import { HttpError, formatValidationErrors, handleError } from "./http/errors";
 import { PredictionCache, predictThroughCache } from "./inference/cache";
@@ -62,7 +63,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Honour a caller's x-request-id when it is sane, so one id follows a request across services. */
 function requestId(request: http.IncomingMessage): string {
-    const header = request.headers["x-request-id"];
+    const header = request.headers[REQUEST_ID_HEADER];
     return typeof header === "string" && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
@@ -173,7 +174,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         void reply.code(404).send({ error: `no route ${request.method} ${request.url.slice(0, 200)}; see /docs` });
     });
     app.addHook("onSend", async (request, reply) => {
-        void reply.header("x-request-id", request.id);
+        void reply.header(REQUEST_ID_HEADER, request.id);
     });
 
     lazyDocs(app, { title: `${metadata.name} inference service`, version: metadata.version, description: metadata.description });

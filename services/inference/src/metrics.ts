@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { METRIC_NAMES } from "./contract";
 
 /** Every metric the service exports, on a registry of its own so several apps can share one process (tests). */
 export interface ServiceMetrics {
@@ -20,31 +21,31 @@ export function createMetrics(labels: { model: string; model_version: string }):
     return {
         registry,
         predictions: new Counter({
-            name: "model_predictions_total",
+            name: METRIC_NAMES.predictions,
             help: "Rows evaluated by the model (cache hits are counted in prediction_cache_hits_total instead).",
             registers,
         }),
         predictionDuration: new Histogram({
-            name: "model_prediction_duration_seconds",
+            name: METRIC_NAMES.predictionDuration,
             help: "Time from a request reaching the model runner to its outputs, including any wait for the model.",
             // Sub-millisecond buckets: a tabular model answers in microseconds, the tail is queueing.
             buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
             registers,
         }),
         queueLength: new Gauge({
-            name: "inference_queue_length",
+            name: METRIC_NAMES.queueLength,
             help: "Requests waiting for or running on the model right now; the HPA scales on this.",
             registers,
         }),
         inferenceErrors: new Counter({
-            name: "model_inference_errors_total",
+            name: METRIC_NAMES.inferenceErrors,
             help: "Model calls that failed inside onnxruntime and were answered with a 500.",
             registers,
         }),
-        cacheHits: new Counter({ name: "prediction_cache_hits_total", help: "Rows answered from the prediction cache.", registers }),
-        cacheMisses: new Counter({ name: "prediction_cache_misses_total", help: "Rows not found in the prediction cache.", registers }),
+        cacheHits: new Counter({ name: METRIC_NAMES.cacheHits, help: "Rows answered from the prediction cache.", registers }),
+        cacheMisses: new Counter({ name: METRIC_NAMES.cacheMisses, help: "Rows not found in the prediction cache.", registers }),
         rejected: new Counter({
-            name: "http_requests_rejected_total",
+            name: METRIC_NAMES.rejected,
             help: "Requests refused before reaching the model, by reason (overload, draining, not_ready).",
             labelNames: ["reason"],
             registers,

@@ -2,17 +2,7 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { GoogleAuth, type IdTokenClient } from "google-auth-library";
-
-/**
- * How the hybrid baseline proves to a private overflow that it may call it:
- *   none          the overflow is reachable without credentials (local tests, a public copy)
- *   aws-iam       Lambda Function URL with AWS_IAM auth: SigV4, service "lambda", credentials from the default
- *                 provider chain (EKS Pod Identity sets AWS_CONTAINER_CREDENTIALS_FULL_URI for it)
- *   gcp-id-token  private Cloud Run: an ID token whose audience is the service URL, from the metadata server
- *                 (GKE Workload Identity serves it as the pod's Google service account)
- */
-export const OVERFLOW_AUTH_MODES = ["none", "aws-iam", "gcp-id-token"] as const;
-export type OverflowAuthMode = (typeof OVERFLOW_AUTH_MODES)[number];
+import type { OverflowAuthMode } from "./contract";
 
 /** The outgoing request as far as authentication needs it. */
 export interface OutgoingRequest {
@@ -31,7 +21,15 @@ export function lambdaUrlRegion(url: string): string | undefined {
     return /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(new URL(url).hostname)?.[1];
 }
 
-/** Builds the authenticator for a mode; credentials and tokens are fetched lazily and cached, never per request. */
+/**
+ * Builds the authenticator for a mode; credentials and tokens are fetched lazily and cached, never per request.
+ * How the hybrid baseline proves to a private overflow that it may call it:
+ *   none          the overflow is reachable without credentials (local tests, a public copy)
+ *   aws-iam       Lambda Function URL with AWS_IAM auth: SigV4, service "lambda", credentials from the default
+ *                 provider chain (EKS Pod Identity sets AWS_CONTAINER_CREDENTIALS_FULL_URI for it)
+ *   gcp-id-token  private Cloud Run: an ID token whose audience is the service URL, from the metadata server
+ *                 (GKE Workload Identity serves it as the pod's Google service account)
+ */
 export function overflowAuthenticator(mode: OverflowAuthMode, overflowUrl: string, region: string | undefined): OverflowAuthenticator {
     switch (mode) {
         case "none":

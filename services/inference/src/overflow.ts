@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Counter, type Registry } from "prom-client";
-import { lambdaUrlRegion, OVERFLOW_AUTH_MODES, overflowAuthenticator, type OverflowAuthenticator, type OverflowAuthMode } from "./overflow-auth";
+import { type Environment, METRIC_NAMES, OVERFLOW_HOP_HEADER, type OverflowAuthMode, readChoice, readInteger, readText, REQUEST_ID_HEADER, SERVICE_ENV } from "./contract";
+import { lambdaUrlRegion, overflowAuthenticator, type OverflowAuthenticator } from "./overflow-auth";
 
 /**
  * Hybrid serving: when this (Kubernetes) replica's wait queue reaches a threshold, a model call is forwarded
@@ -21,27 +22,15 @@ export interface OverflowConfig {
     region?: string;
 }
 
-/** Set on forwarded requests: a copy that receives one never forwards it again, so two services cannot ping-pong. */
-export const OVERFLOW_HOP_HEADER = "x-overflow-hop";
-
-function integer(env: NodeJS.ProcessEnv, name: string, min: number, fallback: number, problems: string[]): number {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min) problems.push(`${name}=${JSON.stringify(raw)} must be a whole number ≥ ${min}`);
-    return value;
-}
-
 /** OVERFLOW_URL switches spilling on; OVERFLOW_QUEUE_THRESHOLD defaults to the queue bound, so only what would be shed spills. */
-export function parseOverflowConfig(env: NodeJS.ProcessEnv, maxQueueLength: number): OverflowConfig | undefined {
-    const url = env.OVERFLOW_URL?.trim();
-    if (!url) return undefined;
+export function parseOverflowConfig(env: Environment, maxQueueLength: number): OverflowConfig | undefined {
+    const url = readText(env, SERVICE_ENV.overflowUrl);
+    if (url === undefined) return undefined;
     const problems: string[] = [];
-    if (!/^https?:\/\/[^/]+/.test(url)) problems.push(`OVERFLOW_URL=${JSON.stringify(url)} must be an http(s) URL`);
-    const queueThreshold = integer(env, "OVERFLOW_QUEUE_THRESHOLD", 0, maxQueueLength, problems);
-    const timeoutMs = integer(env, "OVERFLOW_TIMEOUT_MS", 1, 10_000, problems);
-    const auth = (env.OVERFLOW_AUTH?.trim() || "none") as OverflowAuthMode;
-    if (!OVERFLOW_AUTH_MODES.includes(auth)) problems.push(`OVERFLOW_AUTH=${JSON.stringify(env.OVERFLOW_AUTH)} must be one of ${OVERFLOW_AUTH_MODES.join(", ")}`);
+    if (!/^https?:\/\/[^/]+/.test(url)) problems.push(`${SERVICE_ENV.overflowUrl.name}=${JSON.stringify(url)} must be an http(s) URL`);
+    const queueThreshold = readInteger(env, SERVICE_ENV.overflowQueueThreshold, problems, maxQueueLength);
+    const timeoutMs = readInteger(env, SERVICE_ENV.overflowTimeoutMs, problems);
+    const auth = readChoice(env, SERVICE_ENV.overflowAuth, problems);
     let region: string | undefined;
     if (auth === "aws-iam" && problems.length === 0) {
         region = lambdaUrlRegion(url) ?? (env.AWS_REGION?.trim() || undefined);
@@ -58,7 +47,7 @@ export class Overflow {
     constructor(readonly config: OverflowConfig, registry: Registry) {
         this.authenticate = overflowAuthenticator(config.auth, config.url, config.region);
         this.spilled = new Counter({
-            name: "inference_overflow_requests_total",
+            name: METRIC_NAMES.overflowRequests,
             help: "Model calls forwarded to the serverless overflow because the wait queue reached its threshold, by outcome (forwarded, failed).",
             labelNames: ["outcome"],
             registers: [registry],
@@ -72,7 +61,7 @@ export class Overflow {
 
     /** Forwards the request and relays the answer; false when the overflow failed (the caller then sheds). */
     async forward(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
-        const headers: Record<string, string> = { [OVERFLOW_HOP_HEADER]: "1", "x-request-id": request.id };
+        const headers: Record<string, string> = { [OVERFLOW_HOP_HEADER]: "1", [REQUEST_ID_HEADER]: request.id };
         // With its own credentials the replica replaces the caller's Authorization, which the overflow would reject.
         for (const name of this.config.auth === "none" ? ["content-type", "authorization"] : ["content-type"]) {
             const value = request.headers[name];
