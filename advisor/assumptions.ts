@@ -1,4 +1,5 @@
 /** The sizing and platform behaviour behind every estimate; README explains each choice. */
+import { LAMBDA } from "../policies/platform/limits";
 import type { Assumptions } from "./types";
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
@@ -14,7 +15,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
     systemReservedVcpuPerNode: 0.5,
     lambda: {
         // 1,769 MB is where Lambda grants one full vCPU, the unit the benchmark measured.
-        minMemoryMb: 1769,
+        minMemoryMb: LAMBDA.mbPerVcpu,
         rssHeadroom: 1.25,
         // Observed, not documented: idle environments are usually reclaimed after 5-15 minutes.
         idleKeepSeconds: 600,

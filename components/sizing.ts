@@ -1,21 +1,9 @@
 /**
  * Per-backend sizing decisions, as plain functions: one declared size (cpu, memory) becomes what each backend
- * can actually provision. Tested without mocks.
+ * can actually provision. Tested without mocks. The providers' limits themselves live in policies/platform/.
  */
-
-/** Millicores of a Kubernetes CPU quantity ("500m" → 500, "2" → 2000, "1.5" → 1500); NaN if malformed. */
-export function cpuMillis(quantity: string): number {
-    const milli = /^(\d+)m$/.exec(quantity);
-    if (milli) return Number(milli[1]);
-    return /^\d+(\.\d{1,3})?$/.test(quantity) ? Math.round(Number(quantity) * 1000) : NaN;
-}
-
-/** MiB of a Kubernetes memory quantity ("512Mi" → 512, "2Gi" → 2048); NaN if malformed. */
-export function memoryMiB(quantity: string): number {
-    const match = /^(\d+)(Mi|Gi)$/.exec(quantity);
-    if (!match) return NaN;
-    return Number(match[1]) * (match[2] === "Gi" ? 1024 : 1);
-}
+import { lambdaMemoryMb as lambdaMemoryMbFor } from "../policies/platform/limits";
+import { cpuMillis, memoryMiB, MiB } from "../policies/platform/quantity";
 
 /**
  * onnxruntime intra-op threads for a replica of `cpu`: its whole vCPUs, at least one. onnxruntime counts the
@@ -26,48 +14,12 @@ export function onnxIntraOpThreads(cpu: string): number {
     return Math.max(1, Math.floor(cpuMillis(cpu) / 1000));
 }
 
-/** Lambda allocates one vCPU per 1,769 MB of memory; its memory range is 128–10,240 MB. */
-export const LAMBDA_MB_PER_VCPU = 1769;
-export const LAMBDA_MEMORY_RANGE = { min: 128, max: 10240 } as const;
-
 /**
- * Lambda memory in MB: the declared memory, raised until Lambda grants at least the declared CPU, because
- * Lambda has no CPU setting of its own.
+ * Lambda memory in MB for a declared size (config quantities): the platform rule of
+ * policies/platform/limits.ts applied to the stack's strings.
  */
 export function lambdaMemoryMb(cpu: string, memory: string): number {
-    const forCpu = Math.ceil((cpuMillis(cpu) / 1000) * LAMBDA_MB_PER_VCPU);
-    return Math.max(LAMBDA_MEMORY_RANGE.min, memoryMiB(memory), forCpu);
-}
-
-/** Cloud Run's CPU choices and the memory each allows (MiB), from the Cloud Run limits documentation. */
-export const CLOUD_RUN_CPU_MEMORY: Readonly<Record<string, { minMiB: number; maxMiB: number }>> = {
-    "1": { minMiB: 128, maxMiB: 4096 },
-    "2": { minMiB: 128, maxMiB: 8192 },
-    "4": { minMiB: 2048, maxMiB: 16384 },
-    "6": { minMiB: 4096, maxMiB: 24576 },
-    "8": { minMiB: 4096, maxMiB: 32768 },
-};
-
-/** Why a size does not fit Cloud Run, or undefined when it fits. */
-export function cloudRunSizeProblem(cpu: string, memory: string): string | undefined {
-    const millis = cpuMillis(cpu);
-    const cpuKey = Number.isInteger(millis / 1000) ? String(millis / 1000) : "";
-    const allowed = CLOUD_RUN_CPU_MEMORY[cpuKey];
-    if (!allowed) return `Cloud Run with concurrency offers whole CPUs only: ${Object.keys(CLOUD_RUN_CPU_MEMORY).join(", ")}`;
-    const mib = memoryMiB(memory);
-    if (mib < allowed.minMiB || mib > allowed.maxMiB) {
-        return `Cloud Run with cpu ${cpuKey} allows memory ${allowed.minMiB}Mi to ${allowed.maxMiB}Mi`;
-    }
-    return undefined;
-}
-
-/** Why a size does not fit Lambda, or undefined when it fits. */
-export function lambdaSizeProblem(cpu: string, memory: string): string | undefined {
-    const mb = lambdaMemoryMb(cpu, memory);
-    if (mb > LAMBDA_MEMORY_RANGE.max) {
-        return `Lambda needs ${mb} MB for it, above its ${LAMBDA_MEMORY_RANGE.max} MB (6 vCPU) maximum`;
-    }
-    return undefined;
+    return lambdaMemoryMbFor(cpuMillis(cpu) / 1000, memoryMiB(memory) * MiB);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Residency } from "./regions";
+import type { Residency } from "../policies/platform/regions";
 import type { ScalingSchedule } from "./schedule/spec";
 
 /** The backends a stack can choose with `model-serving:backend`. */

@@ -1,6 +1,7 @@
-import { allowedBy, describeResidency } from "./regions";
+import { allowedBy, describeResidency } from "../policies/platform/regions";
 import { scheduleProblems } from "./schedule/spec";
-import { cloudRunSizeProblem, cpuMillis, lambdaSizeProblem, memoryMiB } from "./sizing";
+import { cloudRunSizeProblems, lambdaSizeProblem } from "../policies/platform/limits";
+import { cpuMillis, memoryMiB, MiB } from "../policies/platform/quantity";
 import type { Platform, ServiceSpec } from "./spec";
 
 /**
@@ -30,12 +31,12 @@ export function specProblems(service: ServiceSpec, platform: Platform): string[]
             }
             break;
         case "cloudrun": {
-            const misfit = cloudRunSizeProblem(service.cpu, service.memory);
+            const misfit = cloudRunSizeProblems(cpuMillis(service.cpu) / 1000, memoryMiB(service.memory) * MiB, { secondGeneration: true }).join("; ");
             if (misfit) problems.push(`cpu ${service.cpu} / memory ${service.memory}: ${misfit}`);
             break;
         }
         case "lambda": {
-            const misfit = lambdaSizeProblem(service.cpu, service.memory);
+            const misfit = lambdaSizeProblem(cpuMillis(service.cpu) / 1000, memoryMiB(service.memory) * MiB);
             if (misfit) problems.push(`cpu ${service.cpu} / memory ${service.memory}: ${misfit}`);
             if (service.model.artifact.source === "bucket") problems.push("model source bucket is not available on lambda (Lambda cannot mount a bucket)");
             if (service.requestTimeoutSeconds > 900) problems.push(`requestTimeoutSeconds ${service.requestTimeoutSeconds} is above Lambda's 900`);

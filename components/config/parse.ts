@@ -1,6 +1,7 @@
-import { allowedBy, cloudOf, describeResidency, regionsOf, RESIDENCY_AREAS, type Residency } from "../regions";
+import { allowedBy, cloudOf, describeResidency, regionsOf, RESIDENCY_AREAS, type Residency } from "../../policies/platform/regions";
 import { parseScheduleLines } from "../schedule/spec";
-import { cloudRunSizeProblem, cpuMillis, lambdaSizeProblem, memoryMiB } from "../sizing";
+import { cloudRunSizeProblems, lambdaSizeProblem } from "../../policies/platform/limits";
+import { cpuMillis, memoryMiB, MiB } from "../../policies/platform/quantity";
 import { BACKENDS, type Backend, type BaselinePlatform, type ClusterSource, type KubernetesSettings, type OverflowPlatform, type Platform, type ServiceSpec, type StackSpec } from "../spec";
 import { CONFIG_KEYS, PROVIDER_KEYS, type ConfigKey } from "./keys";
 
@@ -117,8 +118,10 @@ export function parseStackConfig(config: Record<string, string>, source: string)
         problem(`${PROJECT}:modelSource`, "bucket", `is not available on ${baseline ? "hybrid with hybridBaseline eks (its overflow is a Lambda)" : "lambda"}: Lambda cannot mount a bucket, so the model must be in the image; use image`);
     }
     const modelPath = matching("modelPath", /^(\/\S*)?$/, "empty or an absolute path");
-    const cpu = matching("cpu", /^(\d+m|\d+(\.\d{1,3})?)$/, "a CPU quantity such as 500m, 1 or 2");
-    const memory = matching("memory", /^\d+(Mi|Gi)$/, "a memory quantity such as 512Mi or 2Gi");
+    const cpu = str("cpu");
+    if (!(cpuMillis(cpu) >= 1)) problem(`${PROJECT}:cpu`, cpu, "is not a positive CPU quantity such as 500m, 1 or 2");
+    const memory = str("memory");
+    if (!(memoryMiB(memory) >= 1)) problem(`${PROJECT}:memory`, memory, "is not a memory quantity of at least 1Mi such as 512Mi or 2Gi");
     const scaling = {
         min: int("minReplicas", 0, 1000),
         max: int("maxReplicas", 1, 1000),
@@ -134,7 +137,9 @@ export function parseStackConfig(config: Record<string, string>, source: string)
         warnings.push(`${source}: ${PROJECT}:minReplicas 0 asks for scale-to-zero, which a ${backend} HPA does not offer; running at least 1 replica`);
     }
     if (!Number.isNaN(cpuMillis(cpu)) && !Number.isNaN(memoryMiB(memory))) {
-        const misfit = serverless === "cloudrun" ? cloudRunSizeProblem(cpu, memory) : serverless === "lambda" ? lambdaSizeProblem(cpu, memory) : undefined;
+        const [cores, bytes] = [cpuMillis(cpu) / 1000, memoryMiB(memory) * MiB];
+        const misfit = serverless === "cloudrun" ? cloudRunSizeProblems(cores, bytes, { secondGeneration: true }).join("; ") || undefined
+            : serverless === "lambda" ? lambdaSizeProblem(cores, bytes) : undefined;
         if (misfit) problem(`${PROJECT}:cpu/memory`, `${cpu}/${memory}`, `does not fit ${serverless}${baseline ? " (the hybrid overflow)" : ""}: ${misfit}`);
     }
 

@@ -1,7 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { forTypes, describe } from "../lib/policy";
 import { arrayAt, objectAt } from "../lib/props";
-import { formatBytes, GiB, MiB, parseQuantity } from "../lib/quantity";
+import { formatBytes, GiB, MiB, parseQuantity } from "../platform/quantity";
 import { CLOUD_RUN_SERVICE } from "../lib/types";
 
 export interface CloudRunBounds {

@@ -1,7 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { forTypes, describe } from "../lib/policy";
 import { objectAt } from "../lib/props";
-import { formatBytes, parseQuantity } from "../lib/quantity";
+import { formatBytes, parseQuantity } from "../platform/quantity";
 import { K8S_WORKLOAD_TYPES } from "../lib/types";
 import { containersOf, podSpecOf } from "../lib/workloads";
 

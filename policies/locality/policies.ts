@@ -1,5 +1,5 @@
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { describeResidency } from "../../components/regions";
+import { describeResidency } from "../platform/regions";
 import { describe } from "../lib/policy";
 import { arrayAt, objectAt, readKnown } from "../lib/props";
 import * as t from "../lib/types";

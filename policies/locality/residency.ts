@@ -1,5 +1,5 @@
 import { PolicyConfigSchema } from "@pulumi/policy";
-import { allowedBy, describeResidency, jurisdictionOf, regionOf, Residency, RESIDENCY_AREAS, ResidencyArea } from "../../components/regions";
+import { allowedBy, describeResidency, jurisdictionOf, regionOf, Residency, RESIDENCY_AREAS, ResidencyArea } from "../platform/regions";
 
 /** The residency part of a locality policy's config: an area preset, optionally narrowed to explicit regions. */
 export interface ResidencyConfig {

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { describeResidency } from "../../components/regions";
+import { describeResidency } from "../platform/regions";
 import { describe, forTypes } from "../lib/policy";
 import { readKnown } from "../lib/props";
 import { CLOUD_SCHEDULER_JOB } from "../limits/schedule";

@@ -60,7 +60,7 @@ describe("stack config → validated spec", () => {
     });
 
     it("rejects sizes and scaling the chosen backend cannot provide", () => {
-        assert.match(problemsOf({ ...cloudrun, "model-serving:cpu": "500m" })[0], /cpu\/memory "500m\/2Gi" does not fit cloudrun: Cloud Run with concurrency offers whole CPUs only/);
+        assert.match(problemsOf({ ...cloudrun, "model-serving:cpu": "500m" })[0], /cpu\/memory "500m\/2Gi" does not fit cloudrun: cpu 0.5 is fractional, which Cloud Run allows only in the first-generation environment/);
         assert.match(problemsOf({ ...lambda, "model-serving:minReplicas": "6" })[0], /minReplicas 6 is above model-serving:maxReplicas 5/);
         assert.match(problemsOf({ ...lambda, "model-serving:maxReplicas": "lots" })[0], /maxReplicas "lots" is not a whole number from 1 to 1000/);
     });

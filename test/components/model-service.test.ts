@@ -39,7 +39,7 @@ describe("ModelService args (built in code, not parsed from config)", () => {
 
     it("rejects a bucket-sourced model on Lambda and a size Cloud Run does not offer", () => {
         rejects({ ...lambda, service: { ...lambda.service, model: { ...lambda.service.model, artifact: { source: "bucket", prefix: "m/1/" } } } }, /model source bucket is not available on lambda/);
-        rejects({ ...cloudrun, service: { ...cloudrun.service, cpu: "3" } }, /cpu 3 \/ memory 2Gi: Cloud Run with concurrency offers whole CPUs only/);
+        rejects({ ...cloudrun, service: { ...cloudrun.service, cpu: "3" } }, /cpu 3 \/ memory 2Gi: cpu 3 is not one of Cloud Run.s 1, 2, 4, 6, 8 vCPUs/);
     });
 
     it("registers as model-serving:index:ModelService and reports backend, region and model version", async () => {

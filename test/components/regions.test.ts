@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { allowedBy, cloudOf, jurisdictionOf, regionOf } from "../../components/regions";
+import { allowedBy, cloudOf, jurisdictionOf, regionOf } from "../../policies/platform/regions";
 
 describe("regions: where a location sits legally", () => {
     it("maps AWS and GCP regions, zones and multi-regions to their jurisdiction", () => {

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import {
-    cloudRunSizeProblem, cpuMillis, drainTiming, hpaBehavior, LAMBDA_MB_PER_VCPU, lambdaMemoryMb, lambdaSizeProblem, memoryMiB, onnxIntraOpThreads, podDisruptionBudget,
-} from "../../components/sizing";
+import { drainTiming, hpaBehavior, lambdaMemoryMb, onnxIntraOpThreads, podDisruptionBudget } from "../../components/sizing";
+import { cloudRunSizeProblems, LAMBDA, lambdaSizeProblem } from "../../policies/platform/limits";
+import { cpuMillis, GiB, memoryMiB, MiB } from "../../policies/platform/quantity";
 
 describe("sizing: one declared size, what each backend can provision", () => {
     it("gives onnxruntime one intra-op thread per whole vCPU of the replica, never fewer than one", () => {
@@ -21,25 +21,31 @@ describe("sizing: one declared size, what each backend can provision", () => {
         assert.equal(memoryMiB("512Mi"), 512);
         assert.equal(memoryMiB("2Gi"), 2048);
         assert.ok(Number.isNaN(memoryMiB("2GB")));
+        assert.ok(Number.isNaN(cpuMillis("-1")));
+        assert.ok(Number.isNaN(memoryMiB("0")));
+        assert.equal(memoryMiB("1G"), 1e9 / MiB);
     });
 
     it("gives Lambda at least the declared memory and enough memory to get the declared CPU", () => {
         assert.equal(lambdaMemoryMb("1", "2Gi"), 2048);
-        assert.equal(lambdaMemoryMb("2", "1Gi"), 2 * LAMBDA_MB_PER_VCPU);
+        assert.equal(lambdaMemoryMb("2", "1Gi"), 2 * LAMBDA.mbPerVcpu);
         assert.equal(lambdaMemoryMb("100m", "64Mi"), 177);
         fc.assert(fc.property(fc.integer({ min: 1, max: 6000 }), fc.integer({ min: 128, max: 10240 }), (millis, mib) => {
             const mb = lambdaMemoryMb(`${millis}m`, `${mib}Mi`);
-            return mb >= mib && (mb / LAMBDA_MB_PER_VCPU) * 1000 >= millis;
+            return mb >= mib && (mb / LAMBDA.mbPerVcpu) * 1000 >= millis;
         }));
     });
 
     it("rejects sizes Lambda cannot grant and Cloud Run does not offer", () => {
-        assert.match(lambdaSizeProblem("8", "2Gi")!, /above its 10240 MB/);
-        assert.equal(lambdaSizeProblem("2", "4Gi"), undefined);
-        assert.match(cloudRunSizeProblem("500m", "1Gi")!, /whole CPUs only/);
-        assert.match(cloudRunSizeProblem("1", "8Gi")!, /cpu 1 allows memory 128Mi to 4096Mi/);
-        assert.match(cloudRunSizeProblem("4", "1Gi")!, /cpu 4 allows memory 2048Mi/);
-        assert.equal(cloudRunSizeProblem("2", "4Gi"), undefined);
+        const gen2 = { secondGeneration: true };
+        assert.match(lambdaSizeProblem(8, 2 * GiB)!, /above its 10240 MB/);
+        assert.equal(lambdaSizeProblem(2, 4 * GiB), undefined);
+        assert.match(cloudRunSizeProblems(0.5, GiB, gen2)[0], /fractional, which Cloud Run allows only in the first-generation/);
+        assert.match(cloudRunSizeProblems(1, 8 * GiB, gen2)[0], /outside the 128Mi to 4096Mi Cloud Run allows with cpu 1/);
+        assert.match(cloudRunSizeProblems(4, GiB, gen2)[0], /2048Mi to 16384Mi/);
+        assert.match(cloudRunSizeProblems(1, 256 * MiB, gen2)[0], /below the 512Mi the second-generation execution environment needs/);
+        assert.deepEqual(cloudRunSizeProblems(1, 256 * MiB, { secondGeneration: false }), []);
+        assert.deepEqual(cloudRunSizeProblems(2, 4 * GiB, gen2), []);
     });
 
     it("gives the service exactly the grace period that remains after the preStop sleep", () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { jurisdictionOf } from "../../components/regions";
+import { jurisdictionOf } from "../../policies/platform/regions";
 import { isUnknown, readStackConfigFile, renderStack, type RenderedResource, type RenderedStack } from "../../plan/render";
 
 const stacksDir = path.resolve(__dirname, "../../stacks");

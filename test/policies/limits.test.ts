@@ -3,7 +3,7 @@ import { cloudRunPairProblems } from "../../policies/limits/cloud-run";
 import { containerResourceProblems } from "../../policies/limits/containers";
 import { hpaProblems } from "../../policies/limits/hpa";
 import { lambdaProblems } from "../../policies/limits/lambda";
-import { GiB, MiB } from "../../policies/lib/quantity";
+import { GiB, MiB } from "../../policies/platform/quantity";
 import { check, messagesOf, resource } from "./harness";
 import { cloudRunProps, container, deploymentProps, lambdaProps } from "./workloads";
 

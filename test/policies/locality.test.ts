@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { jurisdictionOf } from "../../components/regions";
+import { jurisdictionOf } from "../../policies/platform/regions";
 import { placementsOf } from "../../policies/locality/locations";
 import { bucketNameFromArn } from "../../policies/locality/policies";
 import { regionsOfLocation, residencyFrom, residencyProblem } from "../../policies/locality/residency";

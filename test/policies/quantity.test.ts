@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { formatBytes, parseQuantity } from "../../policies/lib/quantity";
+import { formatBytes, parseQuantity } from "../../policies/platform/quantity";
 
 describe("resource quantities", () => {
     it("reads millicores, plain cores and exponents as cores", () => {

@@ -1,6 +1,6 @@
 /**
- * Where a cloud location sits legally. Dependency-free on purpose: the policy pack imports it too, so the
- * program and the policies agree on what "eu" means.
+ * Where a cloud location sits legally. Dependency-free on purpose: the program, the advisor and the policy pack
+ * (which owns this folder, so it stays self-contained) agree on what "eu" means.
  *
  * Jurisdictions are legal, not geographic: London and Zurich are in Europe but not in the EU, so they map to
  * "uk" and "ch" and an EU-resident service may not run there.
