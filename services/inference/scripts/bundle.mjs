@@ -5,7 +5,8 @@
 // - @fastify/swagger-ui: it serves its static assets from its own directory;
 // - @fastify/swagger: only the first /docs request loads it (src/routes/docs.ts), and with yaml it was a sixth
 //   of the bundle that every cold start would still parse;
-// - the cloud auth SDKs of the hybrid overflow: loaded only when OVERFLOW_URL is set, and left as they ship.
+// - the cloud auth SDKs of the hybrid overflow: loaded only when OVERFLOW_URL is set, and left as they ship;
+// - pino-pretty: loaded only when logs are pretty (a terminal or LOG_FORMAT=pretty), never in production.
 import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -25,6 +26,6 @@ await esbuild.build({
     sourcemap: true,
     // The entry files' own paths (config.ts resolves the bundled model from __dirname) stay valid: dist/ is
     // one level below the service directory, as tsc's output was.
-    external: ["onnxruntime-node", "@fastify/swagger", "@fastify/swagger-ui", "google-auth-library", "@aws-sdk/*", "@smithy/*", "@aws-crypto/*"],
+    external: ["onnxruntime-node", "@fastify/swagger", "@fastify/swagger-ui", "google-auth-library", "@aws-sdk/*", "@smithy/*", "@aws-crypto/*", "pino-pretty"],
     logLevel: "warning",
 });

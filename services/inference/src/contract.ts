@@ -20,6 +20,10 @@ export const METRICS_PATH = "/metrics";
 export const METRIC_NAMES = {
     /** Requests waiting for or running on the model: the HPA's custom metric. */
     queueLength: "inference_queue_length",
+    /** Model calls answered (and refused at the socket), by status_code: the dashboards' and alerts' request rate and 5xx share. */
+    requests: "inference_requests_total",
+    /** Model-call latency from request to response, seconds: the dashboards' p50/p99 and the latency SLO alert. */
+    requestDuration: "inference_request_duration_seconds",
     predictions: "model_predictions_total",
     predictionDuration: "model_prediction_duration_seconds",
     inferenceErrors: "model_inference_errors_total",
@@ -28,6 +32,10 @@ export const METRIC_NAMES = {
     rejected: "http_requests_rejected_total",
     overflowRequests: "inference_overflow_requests_total",
 } as const;
+
+/** Values of http_requests_rejected_total's `reason` label: why a model call was refused with 503 before reaching the model. */
+export const REJECTION_REASONS = ["concurrency", "queue_full", "not_ready", "event_loop_delay"] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 /** Carries one id across services: a sane incoming value is kept, and every response echoes it. */
 export const REQUEST_ID_HEADER = "x-request-id";

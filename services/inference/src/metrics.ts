@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { METRIC_NAMES } from "./contract";
+import { METRIC_NAMES, REJECTION_REASONS } from "./contract";
 
 /** Every metric the service exports, on a registry of its own so several apps can share one process (tests). */
 export interface ServiceMetrics {
@@ -46,7 +46,7 @@ export function createMetrics(labels: { model: string; model_version: string }):
         cacheMisses: new Counter({ name: METRIC_NAMES.cacheMisses, help: "Rows not found in the prediction cache.", registers }),
         rejected: new Counter({
             name: METRIC_NAMES.rejected,
-            help: "Requests refused before reaching the model, by reason (overload, draining, not_ready).",
+            help: `Model calls refused with 503 before reaching the model, by reason (${REJECTION_REASONS.join(", ")}).`,
             labelNames: ["reason"],
             registers,
         }),

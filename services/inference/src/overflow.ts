@@ -54,9 +54,9 @@ export class Overflow {
         });
     }
 
-    /** Whether this request should go to the overflow, given the model's current queue. */
+    /** Whether this model call should go to the overflow, given the model's current queue. */
     shouldSpill(request: FastifyRequest, queueLength: number): boolean {
-        return request.method === "POST" && request.headers[OVERFLOW_HOP_HEADER] === undefined && queueLength >= this.config.queueThreshold;
+        return request.headers[OVERFLOW_HOP_HEADER] === undefined && queueLength >= this.config.queueThreshold;
     }
 
     /** Forwards the request and relays the answer; false when the overflow failed (the caller then sheds). */

@@ -1,11 +1,14 @@
 // Long-lived HTTP server: Kubernetes, Cloud Run and `npm start`.
 import closeWithGrace from "close-with-grace";
 import pino from "pino";
-import { buildApp, loadOverflowModule } from "./app";
+import { buildApp } from "./app";
+import { loadOverflowModule } from "./data-plane/data-plane";
 import { parseConfig, type ServiceConfig } from "./config";
+import { bootLoggerChoice } from "./logging";
 import type { OverflowConfig } from "./overflow";
 
-const bootLogger = pino({ name: "inference" });
+const boot = bootLoggerChoice(process.env);
+const bootLogger = boot.stream ? pino({ name: "inference" }, boot.stream) : pino({ name: "inference" });
 
 async function main(): Promise<void> {
     let config: ServiceConfig;

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { FastifyRequest } from "fastify";
+import type { Rejection } from "../data-plane/rejection";
 
 /**
  * Admission control for the model routes: at most `limit` requests are handled at once, from arrival to
@@ -28,13 +28,14 @@ export class ConcurrencyLimit {
     }
 }
 
-/** A 503 written straight to the socket: no parsing, routing, serialization or logging on the way. */
-export function refuseAtSocket(response: ServerResponse, body: string): void {
-    response.writeHead(503, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), "retry-after": "1" });
+/** A refusal written straight to the socket: no parsing, routing, serialization or logging on the way. */
+export function refuseAtSocket(response: ServerResponse, rejection: Rejection): void {
+    const body = rejection.body;
+    response.writeHead(rejection.statusCode, { ...rejection.headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) });
     response.end(body);
 }
 
-/** The methods that reach the model; metadata and health GETs are never refused. */
-export function isModelCall(request: FastifyRequest): boolean {
+/** The one rule for what reaches the model: a POST. Metadata and health GETs are never refused or spilled. */
+export function isModelCall(request: { method?: string }): boolean {
     return request.method === "POST";
 }

@@ -2,13 +2,6 @@ import type { FastifyPluginAsync } from "fastify";
 import type { Prediction } from "../inference/runner";
 import { errorResponseSchema } from "../http/errors";
 import { instanceSchema, type PredictInstance, rowFromInstance } from "../model/features";
-import type { ModelMetadata } from "../model/metadata";
-
-export interface PredictRouteOptions {
-    metadata: ModelMetadata;
-    maxBatch: number;
-    predict: (rows: number[][]) => Promise<Prediction[]>;
-}
 
 const predictionSchema = {
     type: "object",
@@ -36,7 +29,9 @@ function isBatch(body: PredictBody): body is BatchBody {
 }
 
 /** POST /predict: one property, or {instances: [...]} up to the configured maximum batch. */
-export const predictRoutes: FastifyPluginAsync<PredictRouteOptions> = async (app, { metadata, maxBatch, predict }) => {
+export const predictRoutes: FastifyPluginAsync = async (app) => {
+    const plane = app.serving;
+    const { metadata, maxBatch } = plane;
     const instance = instanceSchema(metadata);
     const toResponse = (p: Prediction) => ({
         estimated_value: p.estimate,
@@ -75,10 +70,10 @@ export const predictRoutes: FastifyPluginAsync<PredictRouteOptions> = async (app
         async (request) => {
             const body = request.body;
             if (isBatch(body)) {
-                const predictions = await predict(body.instances.map((i) => rowFromInstance(metadata, i)));
+                const predictions = await plane.predict(body.instances.map((i) => rowFromInstance(metadata, i)));
                 return { predictions: predictions.map(toResponse) };
             }
-            const [prediction] = await predict([rowFromInstance(metadata, body)]);
+            const [prediction] = await plane.predict([rowFromInstance(metadata, body)]);
             return toResponse(prediction);
         },
     );

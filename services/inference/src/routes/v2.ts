@@ -2,17 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { FastifyPluginAsync } from "fastify";
 import { SERVICE_DIR } from "../config";
-import type { Prediction } from "../inference/runner";
 import { errorResponseSchema, HttpError } from "../http/errors";
-import type { ModelMetadata } from "../model/metadata";
 import { type InferRequest, InferRequestError, inferRequestSchema, outputTensors, requestedOutputNames, rowsFromInferRequest } from "./v2-protocol";
-
-export interface V2RouteOptions {
-    metadata: ModelMetadata;
-    maxBatch: number;
-    predict: (rows: number[][]) => Promise<Prediction[]>;
-    isReady: () => boolean;
-}
 
 interface ModelParams {
     name: string;
@@ -32,7 +23,10 @@ const params = {
 };
 
 /** Open Inference Protocol v2 REST, as KServe, Triton and MLServer serve it; registered under /v2. */
-export const v2Routes: FastifyPluginAsync<V2RouteOptions> = async (app, { metadata, maxBatch, predict, isReady }) => {
+export const v2Routes: FastifyPluginAsync = async (app) => {
+    const plane = app.serving;
+    const { metadata, maxBatch } = plane;
+    const isReady = () => plane.readiness() === "ready";
     const tags = ["Open Inference Protocol v2"];
 
     /** 404 unless the URL names this server's model (and, if given, its version). */
@@ -127,7 +121,7 @@ export const v2Routes: FastifyPluginAsync<V2RouteOptions> = async (app, { metada
                 if (error instanceof InferRequestError) throw new HttpError(400, error.message);
                 throw error;
             }
-            const predictions = await predict(rows);
+            const predictions = await plane.predict(rows);
             return {
                 model_name: metadata.name,
                 model_version: metadata.version,
