@@ -1,3 +1,4 @@
+import type { NodeShape } from "../policies/platform/instance-types";
 import type { Residency } from "../policies/platform/regions";
 import type { ScalingSchedule } from "./schedule/spec";
 
@@ -24,8 +25,14 @@ export interface ServiceSpec {
     model: ModelSpec;
     /** Image tag pushed to the stack's registry, used when `image` is unset. */
     imageTag: string;
-    /** Full image reference that overrides the stack's registry (e.g. a shared registry); undefined = own registry. */
+    /** Prebuilt image reference (CI built it); undefined = `pulumi up` builds and pushes to the stack's registry and pins the digest. */
     image?: string;
+    /** hybrid on eks with a prebuilt `image`: the Lambda-target image (ECR) of the overflow. */
+    lambdaImage?: string;
+    /** "retain": registries, buckets and secrets outlive the stack's use of them (production); "delete": removed with contents. */
+    deletionPolicy: "retain" | "delete";
+    /** Names of secret environment variables; their values live in the stack's encrypted config key `secrets`. */
+    secretEnv: string[];
     /** CPU per replica in Kubernetes quantity form: "500m", "1", "2". */
     cpu: string;
     /** Memory per replica in Kubernetes quantity form: "512Mi", "2Gi". */
@@ -60,6 +67,16 @@ export interface ScalingSpec {
     schedule?: ScalingSchedule;
 }
 
+/** Who may use a new EKS cluster besides its creator, and how exported kubeconfigs authenticate. */
+export interface EksAccess {
+    /** IAM role ARNs given cluster-admin through EKS access entries (CI deployers, the platform team). */
+    adminRoleArns: string[];
+    /** AWS CLI profile the kubeconfig's `aws eks get-token` uses. */
+    kubeconfigProfile?: string;
+    /** Role the kubeconfig's `aws eks get-token` assumes. */
+    kubeconfigRoleArn?: string;
+}
+
 /** How a Kubernetes backend reaches its cluster. */
 export type ClusterSource =
     | { kind: "new" }
@@ -74,17 +91,22 @@ export interface KubernetesSettings {
     cluster: ClusterSource;
     /** Install prometheus-adapter so the HPA can read inference_queue_length. */
     installMetricsAdapter: boolean;
-    /** Prometheus the adapter queries. */
+    /** Install a Prometheus (Helm) for the adapter; false = query prometheusUrl. */
+    installPrometheus: boolean;
+    /** Prometheus the adapter queries when installPrometheus is false. */
     prometheusUrl: string;
     /** Namespace label of the ingress controller / gateway allowed to reach the pods when exposure is public. */
     ingressNamespace: string;
 }
 
-/** Where and how the service runs, one variant per backend. */
+/**
+ * Where and how the service runs, one variant per backend. `nodeShape` describes a node type the instance table
+ * (policies/platform/instance-types.ts) lacks; undefined = the table's entry for the type.
+ */
 export type Platform =
-    | { backend: "eks"; region: string; kubernetes: KubernetesSettings; nodeInstanceType: string; nodeCount: { min: number; max: number } }
-    | { backend: "gke"; region: string; project: string; kubernetes: KubernetesSettings; gkeMode: "autopilot" | "standard"; nodeMachineType: string; nodeCount: { min: number; max: number } }
-    | { backend: "cloudrun"; region: string; project: string; startupCpuBoost: boolean; ingress: "all" | "internal" | "internal-and-cloud-load-balancing"; invokers: string[] }
+    | { backend: "eks"; region: string; kubernetes: KubernetesSettings; nodeInstanceType: string; nodeShape?: NodeShape; nodeCount: { min: number; max: number }; access: EksAccess }
+    | { backend: "gke"; region: string; project: string; kubernetes: KubernetesSettings; gkeMode: "autopilot" | "standard"; nodeMachineType: string; nodeShape?: NodeShape; nodeCount: { min: number; max: number }; enableApis: boolean }
+    | { backend: "cloudrun"; region: string; project: string; startupCpuBoost: boolean; ingress: "all" | "internal" | "internal-and-cloud-load-balancing"; invokers: string[]; enableApis: boolean }
     | { backend: "lambda"; region: string; architecture: "x86_64" | "arm64"; endpoint: "function-url" | "http-api"; logRetentionDays: number }
     | HybridPlatform;
 

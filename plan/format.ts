@@ -64,6 +64,7 @@ export function formatPlan(rendered: RenderedStack): string {
         }
     };
     walk(undefined, 0);
+    if (rendered.warnings.length > 0) lines.push("", "Warnings:", ...rendered.warnings.map((warning) => `  ${warning}`));
     lines.push("", "Outputs:");
     for (const [key, value] of Object.entries(rendered.outputs)) lines.push(`  ${key}: ${display(value)}`);
     return lines.join("\n");

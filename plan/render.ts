@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { specialSecretSig, specialResourceSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
+import * as state from "@pulumi/pulumi/runtime/state";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { parse as parseYaml } from "yaml";
 import { modelServingProgram } from "../components/program";
@@ -27,6 +28,8 @@ export interface RenderedResource {
     read?: boolean;
     /** Inputs after Output resolution; unknown-at-preview values are {@link UNKNOWN}, secrets are "[secret]". */
     inputs: Record<string, unknown>;
+    /** With {@link RenderOptions.aliasUrns}: the URNs this resource also answers to (its own and its parents' aliases). */
+    aliases?: string[];
 }
 
 /** Everything `pulumi preview`/`up` would register for one stack. */
@@ -41,6 +44,8 @@ export interface RenderedStack {
     resources: RenderedResource[];
     /** Stack outputs (unknown values as {@link UNKNOWN}). */
     outputs: Record<string, unknown>;
+    /** Warnings the program logged (pulumi.log.warn), e.g. keys the chosen backend does not use. */
+    warnings: string[];
 }
 
 /** How a value unknown until apply appears in inputs and outputs: the engine's own sentinel, as policy packs see it. */
@@ -101,6 +106,11 @@ export interface RenderOptions {
     preview?: boolean;
     /** Config file named in validation messages; default stacks/Pulumi.<stack>.yaml. */
     configFile?: string;
+    /**
+     * Record each resource's aliases as URNs, computed by the SDK as it does for engines without alias specs
+     * (parents' aliases included), so a test can prove that existing stacks keep their resources.
+     */
+    aliasUrns?: boolean;
 }
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -129,17 +139,39 @@ async function renderOnce(opts: RenderOptions): Promise<RenderedStack> {
     };
     await pulumi.runtime.setMocks(mocks, project, opts.stack, preview);
     pulumi.runtime.setAllConfig(config, Object.keys(config).filter((key) => config[key] === SECRET));
+    // runtime/state is internal to @pulumi/pulumi (untyped); the flag decides who turns aliases into URNs.
+    if (opts.aliasUrns) (state as unknown as { getStore(): { supportsAliasSpecs: boolean } }).getStore().supportsAliasSpecs = false;
     const monitor = settings.getMonitor() as unknown as MockMonitor;
     recordRegistrations(monitor, resources, (stackOutputs) => { outputs = stackOutputs; });
 
-    await runInPulumiStack(async () => modelServingProgram({ configFile: opts.configFile }));
-    await waitForRpcs();
-    return { project, stack: opts.stack, config, resources, outputs };
+    const warnings = await capturingWarnings(async () => {
+        await runInPulumiStack(async () => modelServingProgram({ configFile: opts.configFile }));
+        await waitForRpcs();
+    });
+    return { project, stack: opts.stack, config, resources, outputs, warnings };
+}
+
+/** Without an engine (as under mocks) pulumi.log.warn writes "warning: [runtime] <message>" to console.warn: collect those. */
+async function capturingWarnings(run: () => Promise<void>): Promise<string[]> {
+    const warnings: string[] = [];
+    const prefix = "warning: [runtime] ";
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => {
+        const text = args.map(String).join(" ");
+        if (text.startsWith(prefix)) warnings.push(text.slice(prefix.length));
+        else original(...args);
+    };
+    try {
+        await run();
+    } finally {
+        console.warn = original;
+    }
+    return warnings;
 }
 
 type Callback = (error: Error | null, response?: { getUrn(): string }) => void;
 type Struct = { toJavaScript(): Record<string, unknown> } | undefined;
-interface RegisterRequest { getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProvider(): string; getObject(): Struct }
+interface RegisterRequest { getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProvider(): string; getObject(): Struct; getAliasurnsList?(): string[] }
 interface ReadRequest { getType(): string; getName(): string; getParent(): string; getProvider(): string; getProperties(): Struct }
 interface OutputsRequest { getUrn(): string; getOutputs(): Struct }
 
@@ -152,6 +184,7 @@ function recordRegistrations(monitor: MockMonitor, resources: RenderedResource[]
     };
     const record = (req: RegisterRequest | ReadRequest, urn: string, custom: boolean, inputs: Struct, read: boolean) => {
         const provider = req.getProvider();
+        const aliases = "getAliasurnsList" in req && req.getAliasurnsList ? req.getAliasurnsList() : [];
         resources.push({
             urn,
             type: req.getType(),
@@ -161,6 +194,7 @@ function recordRegistrations(monitor: MockMonitor, resources: RenderedResource[]
             ...(provider ? { provider: provider.slice(0, provider.lastIndexOf("::")) } : {}),
             ...(read ? { read } : {}),
             inputs: plain(inputs?.toJavaScript() ?? {}) as Record<string, unknown>,
+            ...(aliases.length > 0 ? { aliases } : {}),
         });
     };
     const register = target.registerResource.bind(monitor);

@@ -13,7 +13,7 @@ export interface ConfigKey {
     default?: string | number | boolean | string[];
     /** One line for Pulumi.yaml and the README. */
     description: string;
-    /** Backends the key means something for; a key set to a non-default value elsewhere is an error. */
+    /** Backends the key means something for; a key set to a non-default value elsewhere is reported as unused (a warning). */
     backends: readonly Backend[];
 }
 
@@ -57,14 +57,23 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     { name: "nodeMachineType", type: "string", default: "e2-standard-4", description: "Machine type of the GKE Standard node pool.", backends: ["gke"] },
     { name: "nodeMin", type: "integer", default: 2, description: "Minimum nodes of a new EKS node group / GKE Standard node pool.", backends: K8S },
     { name: "nodeMax", type: "integer", default: 6, description: "Maximum nodes of a new EKS node group / GKE Standard node pool.", backends: K8S },
+    { name: "nodeInstanceShape", type: "string", default: "", description: "A node type missing from policies/platform/instance-types.ts, described as <vCPUs>/<memory>[/<maxPods>] (e.g. 16/64Gi/234) so the config checks can tell whether a replica fits; empty = the table's entry.", backends: K8S },
     { name: "startupCpuBoost", type: "boolean", default: true, description: "Cloud Run: extra CPU while the container starts (model load).", backends: ["cloudrun"] },
     { name: "ingress", type: "string", default: "all", description: "Cloud Run ingress: all, internal or internal-and-cloud-load-balancing.", backends: ["cloudrun"] },
     { name: "invokers", type: "array", default: [], description: "Cloud Run: IAM members granted roles/run.invoker on a private service (group:ml@example.com).", backends: ["cloudrun"] },
     { name: "lambdaArchitecture", type: "string", default: "x86_64", description: "Lambda architecture: x86_64 or arm64 (must match the image).", backends: ["lambda"] },
     { name: "lambdaEndpoint", type: "string", default: "function-url", description: "Lambda front door: function-url or http-api (API Gateway HTTP API).", backends: ["lambda"] },
     { name: "logRetentionDays", type: "integer", default: 30, description: "Lambda CloudWatch log retention in days.", backends: ["lambda"] },
-    { name: "hybridBaseline", type: "string", default: "", description: "hybrid: the Kubernetes baseline, eks (overflow on Lambda) or gke (overflow on Cloud Run) (required with hybrid).", backends: ["hybrid"] },
+    { name: "hybridBaseline", type: "string", default: "", description: "hybrid: the Kubernetes baseline, eks (overflow on Lambda) or gke (overflow on Cloud Run); empty = the cloud whose region key the stack sets (aws:region → eks, gcp:region → gke).", backends: ["hybrid"] },
     { name: "overflowQueueThreshold", type: "integer", default: 0, description: "hybrid: a pod forwards to the overflow once this many requests wait for its model; 0 = its queue bound (only what would be shed).", backends: ["hybrid"] },
+    { name: "lambdaImage", type: "string", default: "", description: "hybrid on eks with a prebuilt image: the overflow's Lambda-target image, in the stack's ECR (required then).", backends: ["hybrid"] },
+    { name: "deletionPolicy", type: "string", default: "delete", description: "retain: registries, buckets and secrets outlive the stack's use of them (production); delete: removed with their contents, so a backend switch or destroy completes.", backends: ALL },
+    { name: "secretEnv", type: "array", default: [], description: "Names of secret environment variables; each value is the encrypted stack config secrets:<NAME> (pulumi config set --secret secrets:NAME …).", backends: ALL },
+    { name: "installPrometheus", type: "boolean", default: true, description: "With installMetricsAdapter: install a Prometheus (Helm) for the adapter; false = query prometheusUrl.", backends: K8S },
+    { name: "clusterAdminRoles", type: "array", default: [], description: "New EKS cluster: IAM role ARNs given cluster-admin through access entries (CI deployers, the platform team).", backends: ["eks"] },
+    { name: "kubeconfigProfile", type: "string", default: "", description: "New EKS cluster: AWS CLI profile of the exported kubeconfig's aws eks get-token.", backends: ["eks"] },
+    { name: "kubeconfigRoleArn", type: "string", default: "", description: "New EKS cluster: IAM role the exported kubeconfig's aws eks get-token assumes.", backends: ["eks"] },
+    { name: "enableApis", type: "boolean", default: true, description: "GCP: enable the project services the backend needs (container, run, artifactregistry, …); false for locked-down projects where they are enabled already.", backends: ["gke", "cloudrun"] },
 ];
 
 /** Region keys owned by the cloud providers, read by the spec parser. */

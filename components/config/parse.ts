@@ -1,9 +1,12 @@
-import { allowedBy, cloudOf, describeResidency, regionsOf, RESIDENCY_AREAS, type Residency } from "../../policies/platform/regions";
+import { cpuMillis, memoryMiB } from "../../policies/platform/quantity";
+import { cloudOf, regionsOf, RESIDENCY_AREAS, type Residency } from "../../policies/platform/regions";
 import { parseScheduleLines } from "../schedule/spec";
-import { cloudRunSizeProblems, lambdaSizeProblem } from "../../policies/platform/limits";
-import { cpuMillis, memoryMiB, MiB } from "../../policies/platform/quantity";
-import { BACKENDS, type Backend, type BaselinePlatform, type ClusterSource, type KubernetesSettings, type OverflowPlatform, type Platform, type ServiceSpec, type StackSpec } from "../spec";
-import { CONFIG_KEYS, PROVIDER_KEYS, type ConfigKey } from "./keys";
+import { BACKENDS, type Backend, type BaselinePlatform, type Platform, type ServiceSpec, type StackSpec } from "../spec";
+import { BACKEND_TABLE, cloudOfBackend, HYBRID_OVERFLOW, specFindings, type BackendEntry } from "./backends";
+import { formatFinding } from "./findings";
+import { CONFIG_KEYS, PROVIDER_KEYS } from "./keys";
+import { DNS_LABEL } from "./platforms";
+import { PROJECT, readersOf, setKeys, type ProblemSink, type Readers } from "./readers";
 
 /** Every problem found in one stack's config, one line each, each naming the file, the key and the value. */
 export class ConfigError extends Error {
@@ -13,32 +16,23 @@ export class ConfigError extends Error {
     }
 }
 
-const PROJECT = "model-serving";
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const IAM_MEMBER = /^(user|group|serviceAccount|domain|principal|principalSet):\S+$/;
 /** Variables the component sets itself; a stack overriding them would break probes or draining. */
 const RESERVED_ENV = ["PORT", "MODEL_DIR", "LOG_LEVEL", "SHUTDOWN_GRACE_SECONDS"];
 /** Set by a hybrid stack on its pods; other backends may still point OVERFLOW_URL at a copy they run elsewhere. */
 const HYBRID_RESERVED_ENV = ["OVERFLOW_URL", "OVERFLOW_QUEUE_THRESHOLD", "OVERFLOW_AUTH"];
-/** The serverless overflow next to each hybrid baseline: the same cloud, so the pods' identity can be granted the invoke. */
-export const HYBRID_OVERFLOW = { eks: "lambda", gke: "cloudrun" } as const;
-/** Overflow keys a hybrid stack may not set: the overflow is a private Function URL / Cloud Run service only the pods invoke. */
-const HYBRID_FIXED_KEYS: Record<string, string> = {
-    lambdaEndpoint: "the hybrid overflow is always a private (AWS_IAM) Function URL",
-    invokers: "only the baseline's pods may invoke the hybrid overflow",
-    ingress: "the hybrid overflow keeps ingress all (pods reach it over Google's network) and relies on IAM",
-};
 
 /**
  * Turns one stack's config (fully-qualified keys, values as Pulumi passes them: strings, arrays JSON-encoded) into a
  * validated {@link StackSpec}. `source` is the stack file, e.g. `stacks/Pulumi.dev.yaml`, quoted in every message.
- * Throws {@link ConfigError} listing every problem at once; returns warnings for settings a backend approximates.
+ * Throws {@link ConfigError} listing every problem at once: values a key cannot take, and the rule set of
+ * backends.ts / rules.ts (the same rules ModelService applies, so it never refuses what this accepted). Returns
+ * warnings: keys the chosen backend does not use (listed once, so a backend switch keeps its tuned values), settings
+ * a backend approximates, capacity that would leave replicas Pending.
  */
 export function parseStackConfig(config: Record<string, string>, source: string): StackSpec & { warnings: string[] } {
     const problems: string[] = [];
-    const problem = (key: string, value: unknown, why: string) =>
-        problems.push(`${source}: ${key} ${JSON.stringify(value)} ${why}`);
+    const problem: ProblemSink = (key, value, why) => problems.push(`${source}: ${key} ${JSON.stringify(value)} ${why}`);
     const known = new Map(CONFIG_KEYS.map((k) => [k.name, k]));
 
     for (const fullKey of Object.keys(config)) {
@@ -47,39 +41,8 @@ export function parseStackConfig(config: Record<string, string>, source: string)
         if (!known.has(name)) problem(fullKey, config[fullKey], `is not a known key; known keys: ${[...known.keys()].join(", ")}`);
     }
 
-    const raw = (name: string): string | undefined => config[`${PROJECT}:${name}`];
-    const str = (name: string): string => raw(name) ?? String(known.get(name)!.default ?? "");
-    const oneOf = <T extends string>(name: string, allowed: readonly T[]): T => {
-        const value = str(name);
-        if (!(allowed as readonly string[]).includes(value)) problem(`${PROJECT}:${name}`, value, `is not one of ${allowed.join(", ")}`);
-        return value as T;
-    };
-    const int = (name: string, min: number, max: number): number => {
-        const text = str(name);
-        const value = Number(text);
-        if (!/^-?\d+$/.test(text) || value < min || value > max) {
-            problem(`${PROJECT}:${name}`, text, `is not a whole number from ${min} to ${max}`);
-        }
-        return value;
-    };
-    const bool = (name: string): boolean => oneOf(name, ["true", "false"]) === "true";
-    const list = (name: string): string[] => {
-        const text = raw(name);
-        if (text === undefined) return known.get(name)!.default as string[];
-        try {
-            const parsed: unknown = JSON.parse(text);
-            if (Array.isArray(parsed) && parsed.every((v) => typeof v === "string")) return parsed;
-        } catch {
-            // reported below
-        }
-        problem(`${PROJECT}:${name}`, text, "is not a list of strings");
-        return [];
-    };
-    const matching = (name: string, pattern: RegExp, what: string): string => {
-        const value = str(name);
-        if (!pattern.test(value)) problem(`${PROJECT}:${name}`, value, `is not ${what}`);
-        return value;
-    };
+    const r = readersOf(config, problem);
+    const { raw, str, int, oneOf, list, matching } = r;
 
     if (raw("backend") === undefined) {
         problems.push(`${source}: ${PROJECT}:backend is not set; set it to one of ${BACKENDS.join(", ")}`);
@@ -89,34 +52,16 @@ export function parseStackConfig(config: Record<string, string>, source: string)
     if (!BACKENDS.includes(backend)) throw new ConfigError(problems);
     let baseline: BaselinePlatform["backend"] | undefined;
     if (backend === "hybrid") {
-        if (!str("hybridBaseline")) {
-            problems.push(`${source}: ${PROJECT}:hybridBaseline is not set; backend hybrid needs it: eks (overflow on Lambda) or gke (overflow on Cloud Run)`);
-            throw new ConfigError(problems);
-        }
-        baseline = oneOf("hybridBaseline", ["eks", "gke"] as const);
-        if (!(baseline in HYBRID_OVERFLOW)) throw new ConfigError(problems);
+        baseline = hybridBaselineOf(r, config, source, problems);
+        if (!baseline) throw new ConfigError(problems);
     }
     // A hybrid stack takes the keys of its baseline and its overflow besides its own.
     const uses: Backend[] = baseline ? [backend, baseline, HYBRID_OVERFLOW[baseline]] : [backend];
-    // The serverless copy's limits (size, timeout, model source) apply to a hybrid stack too.
-    const serverless = baseline ? HYBRID_OVERFLOW[baseline] : backend;
-
-    for (const key of CONFIG_KEYS) {
-        const value = raw(key.name);
-        if (value === undefined || sameAsDefault(key, value)) continue;
-        if (baseline && HYBRID_FIXED_KEYS[key.name]) problem(`${PROJECT}:${key.name}`, value, `cannot be set with backend hybrid: ${HYBRID_FIXED_KEYS[key.name]} (remove it from the stack)`);
-        else if (!key.backends.some((b) => uses.includes(b))) {
-            problem(`${PROJECT}:${key.name}`, value, `is a ${key.backends.join("/")} setting; backend ${[backend, ...(baseline ? [`with hybridBaseline ${baseline}`] : [])].join(" ")} does not use it (remove it from the stack)`);
-        }
-    }
 
     const name = matching("serviceName", /^[a-z]([-a-z0-9]{0,28}[a-z0-9])?$/, "a lowercase DNS label of at most 30 characters");
     const modelName = matching("modelName", DNS_LABEL, "a lowercase DNS label");
     const modelVersion = matching("modelVersion", /^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a version made of letters, digits, '.', '_' and '-'");
     const modelSource = oneOf("modelSource", ["image", "bucket"] as const);
-    if (modelSource === "bucket" && serverless === "lambda") {
-        problem(`${PROJECT}:modelSource`, "bucket", `is not available on ${baseline ? "hybrid with hybridBaseline eks (its overflow is a Lambda)" : "lambda"}: Lambda cannot mount a bucket, so the model must be in the image; use image`);
-    }
     const modelPath = matching("modelPath", /^(\/\S*)?$/, "empty or an absolute path");
     const cpu = str("cpu");
     if (!(cpuMillis(cpu) >= 1)) problem(`${PROJECT}:cpu`, cpu, "is not a positive CPU quantity such as 500m, 1 or 2");
@@ -136,13 +81,6 @@ export function parseStackConfig(config: Record<string, string>, source: string)
     if (scaling.min === 0 && (backend === "eks" || backend === "gke" || backend === "hybrid")) {
         warnings.push(`${source}: ${PROJECT}:minReplicas 0 asks for scale-to-zero, which a ${backend} HPA does not offer; running at least 1 replica`);
     }
-    if (!Number.isNaN(cpuMillis(cpu)) && !Number.isNaN(memoryMiB(memory))) {
-        const [cores, bytes] = [cpuMillis(cpu) / 1000, memoryMiB(memory) * MiB];
-        const misfit = serverless === "cloudrun" ? cloudRunSizeProblems(cores, bytes, { secondGeneration: true }).join("; ") || undefined
-            : serverless === "lambda" ? lambdaSizeProblem(cores, bytes) : undefined;
-        if (misfit) problem(`${PROJECT}:cpu/memory`, `${cpu}/${memory}`, `does not fit ${serverless}${baseline ? " (the hybrid overflow)" : ""}: ${misfit}`);
-    }
-
     const env: Record<string, string> = {};
     const reservedEnv = baseline ? [...RESERVED_ENV, ...HYBRID_RESERVED_ENV] : RESERVED_ENV;
     for (const entry of list("env")) {
@@ -162,6 +100,9 @@ export function parseStackConfig(config: Record<string, string>, source: string)
         model: { name: modelName, version: modelVersion, artifact: modelSource === "bucket" ? { source: "bucket", prefix: `${modelName}/${modelVersion}/` } : modelPath ? { source: "image", path: modelPath } : { source: "image" } },
         imageTag: matching("imageTag", /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "a valid image tag"),
         image: str("image") || undefined,
+        lambdaImage: str("lambdaImage") || undefined,
+        deletionPolicy: oneOf("deletionPolicy", ["delete", "retain"] as const),
+        secretEnv: secretEnvNames(list("secretEnv"), env, reservedEnv, config, problem),
         cpu,
         memory,
         scaling: scheduled.schedule ? { ...scaling, schedule: scheduled.schedule } : scaling,
@@ -169,111 +110,86 @@ export function parseStackConfig(config: Record<string, string>, source: string)
         residency,
         env,
         logLevel: oneOf("logLevel", ["trace", "debug", "info", "warn", "error"] as const),
-        requestTimeoutSeconds: int("requestTimeoutSeconds", 1, serverless === "lambda" ? 900 : 3600),
+        requestTimeoutSeconds: int("requestTimeoutSeconds", 1, 3600),
     };
 
-    const cloud = [backend, baseline].some((b) => b === "eks" || b === "lambda") ? "aws" : "gcp";
+    const cloud = cloudOfBackend(backend, baseline);
     const regionKey = cloud === "aws" ? PROVIDER_KEYS.awsRegion : PROVIDER_KEYS.gcpRegion;
     const region = config[regionKey];
     if (region === undefined) {
         problems.push(`${source}: ${regionKey} is not set; backend ${backend} runs on ${cloud} and needs it`);
     } else if (cloudOf(region) !== cloud) {
         problem(regionKey, region, `is not a ${cloud} region; allowed: ${regionsOf(cloud).join(", ")}`);
-    } else {
-        if (!allowedBy(residency, region)) {
-            const allowed = regionsOf(cloud).filter((r) => allowedBy(residency, r));
-            problem(regionKey, region, `is outside residency ${describeResidency(residency)}; allowed ${cloud} regions: ${allowed.join(", ") || "none"}`);
-        }
     }
     const project = config[PROVIDER_KEYS.gcpProject];
     if (cloud === "gcp" && !project) problems.push(`${source}: ${PROVIDER_KEYS.gcpProject} is not set; backend ${backend} runs on gcp and needs it`);
 
-    const readers = { str, int, bool, oneOf, list, problem };
-    const platform: Platform = baseline
-        ? {
-            backend: "hybrid", region: region ?? "",
-            baseline: parsePlatform(baseline, region ?? "", project ?? "", readers) as BaselinePlatform,
-            overflow: parsePlatform(HYBRID_OVERFLOW[baseline], region ?? "", project ?? "", readers) as OverflowPlatform,
-            queueThreshold: int("overflowQueueThreshold", 0, 100000),
-        }
-        : parsePlatform(backend as Exclude<Backend, "hybrid">, region ?? "", project ?? "", readers);
-    if (platform.backend === "hybrid" && platform.baseline.backend === "eks" && platform.baseline.kubernetes.cluster.kind !== "new") {
-        problem(`${PROJECT}:hybridBaseline`, "eks", "needs a new EKS cluster (its Pod Identity agent lets the pods invoke the Lambda overflow); remove kubeconfig / clusterStackReference or use gke");
+    const location = { region: region ?? "", project: project ?? "", hybridBaseline: baseline ?? "eks" };
+    const platform: Platform = (BACKEND_TABLE[backend] as BackendEntry<Backend>).parse(r, location);
+    warnings.unshift(...unusedKeyWarnings(config, backend, platform, uses, r, location, source));
+    imageProblems(service, platform, problem);
+    // The rule set runs on a spec whose every value was readable; its findings name the keys to change.
+    if (problems.length === 0) {
+        for (const finding of specFindings(service, platform)) (finding.level === "error" ? problems : warnings).push(formatFinding(finding, source));
     }
-    if (problems.length > 0) throw new ConfigError(problems);
+    if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
     return { service, platform, warnings };
 }
 
-interface Readers {
-    str(name: string): string;
-    int(name: string, min: number, max: number): number;
-    bool(name: string): boolean;
-    oneOf<T extends string>(name: string, allowed: readonly T[]): T;
-    list(name: string): string[];
-    problem(key: string, value: unknown, why: string): void;
-}
+/** An image in ECR; Lambda pulls from nowhere else. */
+const ECR_IMAGE = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/[a-z0-9._\/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/;
 
-function parsePlatform(backend: Exclude<Backend, "hybrid">, region: string, project: string, r: Readers): Exclude<Platform, { backend: "hybrid" }> {
-    switch (backend) {
-        case "eks":
-            return { backend, region, kubernetes: kubernetesSettings(r), nodeInstanceType: r.str("nodeInstanceType"), nodeCount: nodeCount(r) };
-        case "gke":
-            return {
-                backend, region, project, kubernetes: kubernetesSettings(r),
-                gkeMode: r.oneOf("gkeMode", ["autopilot", "standard"] as const), nodeMachineType: r.str("nodeMachineType"), nodeCount: nodeCount(r),
-            };
-        case "cloudrun":
-            return {
-                backend, region, project, startupCpuBoost: r.bool("startupCpuBoost"),
-                ingress: r.oneOf("ingress", ["all", "internal", "internal-and-cloud-load-balancing"] as const),
-                invokers: invokers(r),
-            };
-        case "lambda":
-            return {
-                backend, region, architecture: r.oneOf("lambdaArchitecture", ["x86_64", "arm64"] as const),
-                endpoint: r.oneOf("lambdaEndpoint", ["function-url", "http-api"] as const),
-                logRetentionDays: Number(r.oneOf("logRetentionDays", CLOUDWATCH_RETENTION_DAYS.map(String))),
-            };
+/** Prebuilt images: Lambda pulls only from ECR, and a hybrid on eks needs the Lambda-target image named too. */
+function imageProblems(service: ServiceSpec, platform: Platform, problem: (key: string, value: unknown, why: string) => void): void {
+    const lambdaRuns = platform.backend === "lambda" ? service.image : platform.backend === "hybrid" && platform.overflow.backend === "lambda" ? service.lambdaImage : undefined;
+    const lambdaKey = platform.backend === "lambda" ? "image" : "lambdaImage";
+    if (lambdaRuns && !ECR_IMAGE.test(lambdaRuns)) {
+        problem(`${PROJECT}:${lambdaKey}`, lambdaRuns, "is not an ECR image (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<digest>); Lambda pulls container images from ECR only");
+    }
+    if (platform.backend === "hybrid" && platform.overflow.backend === "lambda" && service.image && !service.lambdaImage) {
+        problem(`${PROJECT}:lambdaImage`, "", `is required with ${PROJECT}:image on a hybrid eks stack: the Lambda overflow runs the Dockerfile's lambda target, a different image (or unset image to build both here)`);
     }
 }
 
-/** The retention values CloudWatch Logs accepts. */
-const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-
-function kubernetesSettings(r: Readers): KubernetesSettings {
-    const stackReference = r.str("clusterStackReference");
-    const kubeconfigSet = r.str("kubeconfig") !== "";
-    let cluster: ClusterSource = { kind: "new" };
-    if (kubeconfigSet && stackReference) {
-        r.problem("model-serving:clusterStackReference", stackReference, "cannot be combined with model-serving:kubeconfig; set one of them");
-    } else if (kubeconfigSet) {
-        cluster = { kind: "kubeconfig", configKey: "kubeconfig" };
-    } else if (stackReference) {
-        if (!/^[^/\s]+\/[^/\s]+\/[^/\s]+$/.test(stackReference)) r.problem("model-serving:clusterStackReference", stackReference, "is not org/project/stack");
-        cluster = { kind: "stackReference", stack: stackReference, outputName: r.str("clusterStackOutput") };
+/** Names of secret variables: valid, not set by the component or by model-serving:env, each with its secrets:<NAME> value. */
+function secretEnvNames(names: string[], env: Record<string, string>, reserved: readonly string[], config: Record<string, string>, problem: (key: string, value: unknown, why: string) => void): string[] {
+    for (const name of names) {
+        if (!ENV_NAME.test(name)) problem(`${PROJECT}:secretEnv`, name, "is not an environment variable name");
+        else if (reserved.includes(name)) problem(`${PROJECT}:secretEnv`, name, `is set by the component itself (reserved: ${reserved.join(", ")})`);
+        else if (name in env) problem(`${PROJECT}:secretEnv`, name, `is also in ${PROJECT}:env; keep it only here and remove the plain value`);
+        else if (config[`secrets:${name}`] === undefined) problem(`secrets:${name}`, "", `is not set; set the value with \`pulumi config set --secret secrets:${name} …\``);
     }
-    const namespace = r.str("namespace");
-    if (!DNS_LABEL.test(namespace)) r.problem("model-serving:namespace", namespace, "is not a lowercase DNS label");
-    return { namespace, cluster, installMetricsAdapter: r.bool("installMetricsAdapter"), prometheusUrl: r.str("prometheusUrl"), ingressNamespace: r.str("ingressNamespace") };
+    return names;
 }
 
-function invokers(r: Readers): string[] {
-    const members = r.list("invokers");
-    for (const member of members) {
-        if (member === "allUsers" || member === "allAuthenticatedUsers") r.problem("model-serving:invokers", member, "would make the service public; set model-serving:exposure public instead");
-        else if (!IAM_MEMBER.test(member)) r.problem("model-serving:invokers", member, "is not an IAM member such as user:, group:, serviceAccount:, domain:, principal: or principalSet:");
+/**
+ * hybrid's baseline: the hybridBaseline key, else the cloud whose region key the stack sets (aws:region → eks,
+ * gcp:region → gke), so switching a stack to hybrid is one key.
+ */
+function hybridBaselineOf(r: Readers, config: Record<string, string>, source: string, problems: string[]): BaselinePlatform["backend"] | undefined {
+    if (r.str("hybridBaseline")) {
+        const baseline = r.oneOf("hybridBaseline", ["eks", "gke"] as const);
+        return baseline in HYBRID_OVERFLOW ? baseline : undefined;
     }
-    return members;
+    const byRegion = ([[PROVIDER_KEYS.awsRegion, "eks"], [PROVIDER_KEYS.gcpRegion, "gke"]] as const).filter(([regionKey]) => config[regionKey] !== undefined);
+    if (byRegion.length === 1) return byRegion[0][1];
+    problems.push(`${source}: ${PROJECT}:hybridBaseline is not set and ${byRegion.length === 0 ? "neither aws:region nor gcp:region is" : "both aws:region and gcp:region are"} set; backend hybrid needs it: eks (overflow on Lambda) or gke (overflow on Cloud Run)`);
+    return undefined;
 }
 
-function nodeCount(r: Readers): { min: number; max: number } {
-    const count = { min: r.int("nodeMin", 1, 100), max: r.int("nodeMax", 1, 100) };
-    if (count.min > count.max) r.problem("model-serving:nodeMin", count.min, `is above model-serving:nodeMax ${count.max}`);
-    return count;
-}
-
-/** Pulumi injects Pulumi.yaml defaults into every stack, so a key equal to its default counts as unset. */
-function sameAsDefault(key: ConfigKey, value: string): boolean {
-    if (key.default === undefined) return false;
-    return Array.isArray(key.default) ? value === JSON.stringify(key.default) : value === String(key.default);
+/**
+ * One warning listing every key the stack sets that the chosen backend does not use, so a backend switch keeps
+ * the values tuned for another backend. Their values must still be valid for their keys: the backends that do use
+ * them parse them (problems go to the same sink, so an invalid one is still an error).
+ */
+function unusedKeyWarnings(config: Record<string, string>, backend: Backend, platform: Platform, uses: Backend[], r: Readers, location: Parameters<BackendEntry<Backend>["parse"]>[1], source: string): string[] {
+    const idle = (BACKEND_TABLE[backend] as BackendEntry<Backend>).idleKeys(platform);
+    const keys = new Map(CONFIG_KEYS.map((k) => [k.name, k]));
+    const unused = [...setKeys(config)].filter(([name]) => idle[name] || !keys.get(name)!.backends.some((b) => uses.includes(b)));
+    if (unused.length === 0) return [];
+    for (const other of BACKENDS.filter((b) => !uses.includes(b) && unused.some(([name]) => keys.get(name)!.backends.includes(b)))) {
+        (BACKEND_TABLE[other] as BackendEntry<Backend>).parse(r, location);
+    }
+    const listed = unused.map(([name, value]) => `${PROJECT}:${name} ${JSON.stringify(value)} (${idle[name] ?? `used by ${keys.get(name)!.backends.join("/")}`})`);
+    return [`${source}: backend ${backend}${platform.backend === "hybrid" ? ` with hybridBaseline ${platform.baseline.backend}` : ""} does not use ${listed.join(", ")}; ignored, and kept for switching back (remove them to silence this warning)`];
 }

@@ -31,10 +31,22 @@ describe("stack config → validated spec", () => {
         assert.match(problemsOf({ "aws:region": "us-east-1" })[0], /model-serving:backend is not set; set it to one of eks, gke, cloudrun, lambda, hybrid/);
     });
 
-    it("rejects a GCP-only setting on a Lambda backend and says which backends use it", () => {
-        assert.deepEqual(problemsOf({ ...lambda, "model-serving:concurrency": "20" }),
-            ['stacks/Pulumi.test.yaml: model-serving:concurrency "20" is a cloudrun setting; backend lambda does not use it (remove it from the stack)']);
-        assert.match(problemsOf({ ...cloudrun, "model-serving:gkeMode": "standard" })[0], /model-serving:gkeMode "standard" is a gke setting; backend cloudrun/);
+    it("warns once, listing them, about keys the backend does not use, and says which backends use them", () => {
+        assert.deepEqual(parseStackConfig({ ...lambda, "model-serving:concurrency": "20", "model-serving:nodeMax": "9" }, SOURCE).warnings, [
+            'stacks/Pulumi.test.yaml: backend lambda does not use model-serving:concurrency "20" (used by cloudrun), model-serving:nodeMax "9" (used by eks/gke/hybrid); ignored, and kept for switching back (remove them to silence this warning)',
+        ]);
+        assert.match(parseStackConfig({ ...cloudrun, "model-serving:gkeMode": "standard" }, SOURCE).warnings[0], /backend cloudrun does not use model-serving:gkeMode "standard" \(used by gke\)/);
+    });
+
+    it("still refuses a value the unused key itself cannot take", () => {
+        assert.deepEqual(problemsOf({ ...lambda, "model-serving:nodeMax": "lots" }), ['stacks/Pulumi.test.yaml: model-serving:nodeMax "lots" is not a whole number from 1 to 100']);
+        assert.match(problemsOf({ ...cloudrun, "model-serving:gkeMode": "autopliot" })[0], /model-serving:gkeMode "autopliot" is not one of autopilot, standard/);
+    });
+
+    it("warns about node keys on GKE Autopilot, which manages its nodes, instead of ignoring them silently", () => {
+        const { warnings } = parseStackConfig({ ...gke, "model-serving:nodeMachineType": "n2-standard-8", "model-serving:nodeMin": "3" }, SOURCE);
+        assert.deepEqual(warnings, ['stacks/Pulumi.test.yaml: backend gke does not use model-serving:nodeMachineType "n2-standard-8" (GKE Autopilot manages its nodes), model-serving:nodeMin "3" (GKE Autopilot manages its nodes); ignored, and kept for switching back (remove them to silence this warning)']);
+        assert.deepEqual(parseStackConfig({ ...gke, "model-serving:gkeMode": "standard", "model-serving:nodeMachineType": "n2-standard-8" }, SOURCE).warnings, []);
     });
 
     it("accepts another backend's key when it holds the default Pulumi.yaml injects anyway", () => {
@@ -60,7 +72,7 @@ describe("stack config → validated spec", () => {
     });
 
     it("rejects sizes and scaling the chosen backend cannot provide", () => {
-        assert.match(problemsOf({ ...cloudrun, "model-serving:cpu": "500m" })[0], /cpu\/memory "500m\/2Gi" does not fit cloudrun: cpu 0.5 is fractional, which Cloud Run allows only in the first-generation environment/);
+        assert.match(problemsOf({ ...cloudrun, "model-serving:cpu": "500m" })[0], /model-serving:cpu "500m" and model-serving:memory "2Gi" does not fit cloudrun: cpu 0.5 is fractional, which Cloud Run allows only in the first-generation environment/);
         assert.match(problemsOf({ ...lambda, "model-serving:minReplicas": "6" })[0], /minReplicas 6 is above model-serving:maxReplicas 5/);
         assert.match(problemsOf({ ...lambda, "model-serving:maxReplicas": "lots" })[0], /maxReplicas "lots" is not a whole number from 1 to 1000/);
     });

@@ -49,21 +49,36 @@ describe("hybrid backend: pure parts", () => {
 
 describe("hybrid backend: config errors name the file, key, value and what is allowed", () => {
     const cases: [string, Record<string, string>, RegExp][] = [
-        ["no baseline", { "model-serving:backend": "hybrid", "gcp:region": "us-central1", "gcp:project": "acme" }, /Pulumi\.test\.yaml: model-serving:hybridBaseline is not set; backend hybrid needs it: eks \(overflow on Lambda\) or gke/],
+        ["no baseline and both clouds' regions", { "model-serving:backend": "hybrid", "aws:region": "us-east-1", "gcp:region": "us-central1", "gcp:project": "acme" }, /Pulumi\.test\.yaml: model-serving:hybridBaseline is not set and both aws:region and gcp:region are set; backend hybrid needs it: eks \(overflow on Lambda\) or gke/],
         ["unknown baseline", { ...HYBRID_GKE, "model-serving:hybridBaseline": "aks" }, /model-serving:hybridBaseline "aks" is not one of eks, gke/],
-        ["a lambda-only key it fixes", { ...HYBRID_EKS, "model-serving:lambdaEndpoint": "http-api" }, /model-serving:lambdaEndpoint "http-api" cannot be set with backend hybrid: the hybrid overflow is always a private \(AWS_IAM\) Function URL/],
-        ["public invokers", { ...HYBRID_GKE, "model-serving:invokers": '["group:ml@example.com"]' }, /model-serving:invokers .* cannot be set with backend hybrid: only the baseline's pods/],
-        ["the other cloud's key", { ...HYBRID_GKE, "model-serving:lambdaArchitecture": "arm64" }, /model-serving:lambdaArchitecture "arm64" is a lambda setting; backend hybrid with hybridBaseline gke does not use it/],
-        ["the other cluster's key", { ...HYBRID_EKS, "model-serving:gkeMode": "standard" }, /model-serving:gkeMode "standard" is a gke setting; backend hybrid with hybridBaseline eks does not use it/],
+        ["an invalid value of a key it does not use", { ...HYBRID_GKE, "model-serving:lambdaArchitecture": "arm" }, /model-serving:lambdaArchitecture "arm" is not one of x86_64, arm64/],
         ["a bucket model next to Lambda", { ...HYBRID_EKS, "model-serving:modelSource": "bucket" }, /model-serving:modelSource "bucket" is not available on hybrid with hybridBaseline eks/],
         ["an existing EKS cluster", { ...HYBRID_EKS, "model-serving:kubeconfig": "apiVersion: v1" }, /model-serving:hybridBaseline "eks" needs a new EKS cluster/],
-        ["a size the overflow cannot run", { ...HYBRID_GKE, "model-serving:cpu": "16", "model-serving:memory": "2Gi" }, /model-serving:cpu\/memory "16\/2Gi" does not fit cloudrun \(the hybrid overflow\)/],
+        ["a size the overflow cannot run", { ...HYBRID_GKE, "model-serving:cpu": "16", "model-serving:memory": "2Gi" }, /model-serving:cpu "16" and model-serving:memory "2Gi" does not fit cloudrun \(the hybrid overflow\)/],
         ["an overflow variable the component sets", { ...HYBRID_GKE, "model-serving:env": '["OVERFLOW_URL=https://elsewhere"]' }, /model-serving:env "OVERFLOW_URL=https:\/\/elsewhere" sets OVERFLOW_URL, which the component sets itself/],
-        ["a hybrid key on another backend", { "model-serving:backend": "gke", "gcp:region": "us-central1", "gcp:project": "acme", "model-serving:overflowQueueThreshold": "4" }, /model-serving:overflowQueueThreshold "4" is a hybrid setting; backend gke does not use it/],
     ];
     for (const [what, config, expected] of cases) {
         it(what, () => assert.ok(problemsOf(config).some((p) => expected.test(p)), `${JSON.stringify(problemsOf(config))} should match ${expected}`));
     }
+
+    const ignored: [string, Record<string, string>, RegExp][] = [
+        ["a lambda-only key it fixes", { ...HYBRID_EKS, "model-serving:lambdaEndpoint": "http-api" }, /model-serving:lambdaEndpoint "http-api" \(the hybrid overflow is always a private \(AWS_IAM\) Function URL\)/],
+        ["invokers", { ...HYBRID_GKE, "model-serving:invokers": '["group:ml@example.com"]' }, /model-serving:invokers .* \(only the baseline's pods may invoke the hybrid overflow\)/],
+        ["the other cloud's key", { ...HYBRID_GKE, "model-serving:lambdaArchitecture": "arm64" }, /backend hybrid with hybridBaseline gke does not use model-serving:lambdaArchitecture "arm64" \(used by lambda\)/],
+        ["the other cluster's key", { ...HYBRID_EKS, "model-serving:gkeMode": "standard" }, /backend hybrid with hybridBaseline eks does not use model-serving:gkeMode "standard" \(used by gke\)/],
+        ["a hybrid key on another backend", { "model-serving:backend": "gke", "gcp:region": "us-central1", "gcp:project": "acme", "model-serving:overflowQueueThreshold": "4" }, /backend gke does not use model-serving:overflowQueueThreshold "4" \(used by hybrid\)/],
+    ];
+    for (const [what, config, expected] of ignored) {
+        it(`warns once, without refusing, about ${what}`, () => {
+            const { warnings } = parseStackConfig(config, SOURCE);
+            assert.ok(warnings.some((w) => expected.test(w)), `${JSON.stringify(warnings)} should match ${expected}`);
+        });
+    }
+
+    it("takes the baseline from the stack's region key when hybridBaseline is unset", () => {
+        const gcpOnly = Object.fromEntries(Object.entries(HYBRID_GKE).filter(([name]) => name !== "model-serving:hybridBaseline"));
+        assert.equal((parseStackConfig(gcpOnly, SOURCE).platform as HybridPlatform).baseline.backend, "gke");
+    });
 
     it("accepts the baseline's and the overflow's own keys", () => {
         const spec = parseStackConfig({ ...HYBRID_EKS, "model-serving:nodeInstanceType": "m7g.large", "model-serving:lambdaArchitecture": "arm64" }, SOURCE);

@@ -30,16 +30,16 @@ describe("ModelService args (built in code, not parsed from config)", () => {
     const cloudrun = spec({ "model-serving:backend": "cloudrun", "gcp:region": "europe-west4", "gcp:project": "p" });
 
     it("rejects a minimum above the maximum", () => {
-        rejects({ ...lambda, service: { ...lambda.service, scaling: { ...lambda.service.scaling, min: 5, max: 2 } } }, /ModelService svc: scaling.min 5 is above scaling.max 2/);
+        rejects({ ...lambda, service: { ...lambda.service, scaling: { ...lambda.service.scaling, min: 5, max: 2 } } }, /ModelService svc: model-serving:minReplicas 5 is above model-serving:maxReplicas 2/);
     });
 
     it("rejects a region outside the service's residency", () => {
-        rejects({ ...cloudrun, service: { ...cloudrun.service, residency: { area: "us" } } }, /region "europe-west4" is outside residency us/);
+        rejects({ ...cloudrun, service: { ...cloudrun.service, residency: { area: "us" } } }, /gcp:region "europe-west4" is outside residency us/);
     });
 
     it("rejects a bucket-sourced model on Lambda and a size Cloud Run does not offer", () => {
-        rejects({ ...lambda, service: { ...lambda.service, model: { ...lambda.service.model, artifact: { source: "bucket", prefix: "m/1/" } } } }, /model source bucket is not available on lambda/);
-        rejects({ ...cloudrun, service: { ...cloudrun.service, cpu: "3" } }, /cpu 3 \/ memory 2Gi: cpu 3 is not one of Cloud Run.s 1, 2, 4, 6, 8 vCPUs/);
+        rejects({ ...lambda, service: { ...lambda.service, model: { ...lambda.service.model, artifact: { source: "bucket", prefix: "m/1/" } } } }, /model-serving:modelSource "bucket" is not available on lambda/);
+        rejects({ ...cloudrun, service: { ...cloudrun.service, cpu: "3" } }, /model-serving:cpu "3" and model-serving:memory "2Gi" does not fit cloudrun: cpu 3 is not one of Cloud Run.s 1, 2, 4, 6, 8 vCPUs/);
     });
 
     it("registers as model-serving:index:ModelService and reports backend, region and model version", async () => {
