@@ -1,12 +1,6 @@
 // Pulumi entry point (Pulumi.yaml `main: index.ts`): everything lives in components/; the stack config decides the backend.
+// The stack outputs are the program's result object: url, image, backend, region, modelVersion, resourceNames, and
+// overflowUrl (hybrid) / kubeconfig (new clusters) only on stacks that have them.
 import { modelServingProgram } from "./components/program";
 
-const outputs = modelServingProgram();
-
-export const url = outputs.url;
-export const overflowUrl = outputs.overflowUrl;
-export const image = outputs.image;
-export const backend = outputs.backend;
-export const region = outputs.region;
-export const modelVersion = outputs.modelVersion;
-export const resourceNames = outputs.resourceNames;
+export = modelServingProgram();

@@ -1,17 +1,7 @@
-import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsArtifacts } from "./backends/aws-artifacts";
-import { CloudRunService } from "./backends/cloudrun";
-import { EksCluster } from "./backends/eks";
-import { GcpArtifacts } from "./backends/gcp-artifacts";
-import { GkeCluster, GkePodIdentity } from "./backends/gke";
-import { HybridService } from "./backends/hybrid";
-import { KubernetesWorkload } from "./backends/kubernetes";
-import { LambdaService } from "./backends/lambda";
-import { ScheduledMinInstances } from "./schedule/cloudrun";
-import { ScheduledHpaMinimum } from "./schedule/kubernetes";
-import { ScheduledProvisionedConcurrency } from "./schedule/lambda";
-import * as naming from "./naming";
+import { GcpProjectServices, projectServices } from "./backends/gcp-services";
+import { ArtifactStore, type Rendered } from "./render/context";
+import { renderBackend } from "./render/table";
 import { specProblems } from "./validate";
 import type { Platform, ServiceSpec } from "./spec";
 
@@ -21,16 +11,21 @@ export interface ModelServiceArgs {
     service: ServiceSpec;
     /** Where it runs: the backend and its settings (from the stack config). */
     platform: Platform;
+    /** Stack the service is deployed in; physical names and identities carry it. Default: the running stack. */
+    stack?: string;
 }
 
 /**
- * One ML inference service, declared once and rendered on the backend the platform names:
+ * One ML inference service, declared once and rendered on the backend the platform names, through the backend
+ * table (components/render/table.ts):
  *
- *   eks      → AwsArtifacts (ECR, S3) + EksCluster (new or existing) + KubernetesWorkload
- *   gke      → GcpArtifacts (Artifact Registry, GCS) + GkeCluster (new or existing) + KubernetesWorkload
- *   cloudrun → GcpArtifacts + CloudRunService
- *   lambda   → AwsArtifacts + LambdaService
- *   hybrid   → HybridService: the eks or gke rendering plus a private Lambda / Cloud Run overflow the pods forward to
+ *   eks      → artifacts (ECR, S3, image) + EksCluster (new or existing) + KubernetesWorkload
+ *   gke      → artifacts (Artifact Registry, GCS, image) + GkeCluster + [GkePodIdentity] + KubernetesWorkload
+ *   cloudrun → artifacts + CloudRunService
+ *   lambda   → artifacts (Lambda-target image) + LambdaService
+ *   hybrid   → the eks or gke render + a private Lambda / Cloud Run overflow render + the wiring between them
+ *
+ * On GCP, the project's APIs are enabled first (unless enableApis is false) and every GCP resource waits for them.
  */
 export class ModelService extends pulumi.ComponentResource {
     /** Where callers reach the service (in-cluster DNS name for private Kubernetes services). */
@@ -43,133 +38,58 @@ export class ModelService extends pulumi.ComponentResource {
     public readonly region: string;
     /** Served model version. */
     public readonly modelVersion: string;
-    /** Image reference the service runs: push to it before `pulumi up` creates the workload. */
+    /** Image reference the main workload runs: repository@sha256:… when built by this stack. */
     public readonly image: pulumi.Output<string>;
+    /** Kubeconfig of a new cluster (secret), so other stacks can deploy into it; undefined otherwise. */
+    public readonly kubeconfig?: pulumi.Output<string>;
     /** Names of the main resources (registry, bucket, cluster, workload), for outputs and runbooks. */
     public readonly resourceNames: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: ModelServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("model-serving:index:ModelService", name, {}, opts);
+        const apis = projectServices(args.platform, args.service);
+        const project = gcpProject(args.platform);
+        const enable = apis.length > 0 && project !== undefined && enableApis(args.platform);
+        const servicesHolder: { resource?: pulumi.Resource } = {};
+        // Every GCP resource of this service waits for the APIs it calls (transformations reach all descendants).
+        const waitForApis: pulumi.ResourceTransformation = (resource) =>
+            resource.type.startsWith("gcp:") && resource.type !== "gcp:projects/service:Service" && servicesHolder.resource
+                ? { props: resource.props, opts: pulumi.mergeOptions(resource.opts, { dependsOn: [servicesHolder.resource] }) }
+                : undefined;
+        super("model-serving:index:ModelService", name, {}, { ...opts, transformations: [...(opts?.transformations ?? []), ...(enable ? [waitForApis] : [])] });
         const problems = specProblems(args.service, args.platform);
         if (problems.length > 0) throw new pulumi.ResourceError(`ModelService ${name}: ${problems.join("; ")}`, this);
 
         const { service, platform } = args;
+        const stack = args.stack ?? pulumi.getStack();
         this.backend = platform.backend;
         this.region = platform.region;
         this.modelVersion = service.model.version;
-        const child = { parent: this };
-        const stackScopedName = naming.stackScopedName(service.name, pulumi.getStack());
-        // The stack's own registry unless the config names an image elsewhere.
-        const imageOf = (repositoryUrl: pulumi.Output<string>) =>
-            service.image ? pulumi.output(service.image) : pulumi.interpolate`${repositoryUrl}:${service.imageTag}`;
+        if (enable) servicesHolder.resource = new GcpProjectServices(`${name}-apis`, { project: project!, services: apis }, { parent: this });
 
-        switch (platform.backend) {
-            case "lambda": {
-                const artifacts = new AwsArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName: stackScopedName, region: platform.region }, child);
-                const image = this.image = imageOf(artifacts.repository.repositoryUrl);
-                const lambda = new LambdaService(`${name}-lambda`, {
-                    service, region: platform.region, imageUri: image,
-                    modelReadPolicy: artifacts.modelReadPolicy(), architecture: platform.architecture,
-                    endpoint: platform.endpoint, logRetentionDays: platform.logRetentionDays,
-                }, child);
-                this.url = lambda.url;
-                if (service.scaling.schedule) {
-                    new ScheduledProvisionedConcurrency(`${name}-schedule`, {
-                        functionName: lambda.function.name, aliasName: lambda.alias.name, schedule: service.scaling.schedule, region: platform.region,
-                    }, child);
-                }
-                this.resourceNames = namesOf({
-                    repository: artifacts.repository.name, modelBucket: artifacts.modelBucket.bucket,
-                    function: lambda.function.name, alias: lambda.alias.name,
-                });
-                break;
-            }
-            case "cloudrun": {
-                const artifacts = new GcpArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName: stackScopedName, region: platform.region, project: platform.project }, child);
-                const image = this.image = imageOf(artifacts.repositoryUrl);
-                const run = new CloudRunService(`${name}-run`, {
-                    service, platform, image, modelBucket: artifacts.modelBucket.name,
-                }, child);
-                this.url = run.url;
-                if (service.scaling.schedule) {
-                    new ScheduledMinInstances(`${name}-schedule`, {
-                        project: platform.project, region: platform.region, serviceName: run.service.name,
-                        runtimeServiceAccountEmail: run.serviceAccount.email, schedule: service.scaling.schedule, accountPrefix: service.name,
-                    }, child);
-                }
-                this.resourceNames = namesOf({
-                    repository: artifacts.repository.repositoryId, modelBucket: artifacts.modelBucket.name,
-                    service: run.service.name, serviceAccount: run.serviceAccount.email,
-                });
-                break;
-            }
-            case "eks": {
-                const artifacts = new AwsArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName: stackScopedName, region: platform.region }, child);
-                const image = this.image = imageOf(artifacts.repository.repositoryUrl);
-                const fromBucket = service.model.artifact.source === "bucket";
-                const cluster = new EksCluster(`${name}-cluster`, {
-                    platform,
-                    clusterName: stackScopedName,
-                    podRole: fromBucket ? { namespace: platform.kubernetes.namespace, serviceAccount: service.name, policy: artifacts.modelReadPolicy() } : undefined,
-                }, child);
-                const workload = new KubernetesWorkload(`${name}-workload`, {
-                    service, settings: platform.kubernetes, provider: cluster.provider, image,
-                    modelBucket: { url: pulumi.interpolate`s3://${artifacts.modelBucket.bucket}`, cloud: "aws" },
-                }, child);
-                this.url = workload.url;
-                scheduleHpaMinimum(name, service, workload.namespaceName, cluster.provider, child);
-                this.resourceNames = namesOf({
-                    repository: artifacts.repository.name, modelBucket: artifacts.modelBucket.bucket, cluster: cluster.clusterName,
-                    namespace: workload.namespaceName, deployment: workload.deploymentName,
-                });
-                break;
-            }
-            case "gke": {
-                const artifacts = new GcpArtifacts(`${name}-artifacts`, { serviceName: service.name, repositoryName: stackScopedName, region: platform.region, project: platform.project }, child);
-                const image = this.image = imageOf(artifacts.repositoryUrl);
-                const cluster = new GkeCluster(`${name}-cluster`, { platform }, child);
-                const reader = service.model.artifact.source === "bucket"
-                    ? new GkePodIdentity(`${name}-model-reader`, {
-                        project: platform.project, readBucket: artifacts.modelBucket.name, namespace: platform.kubernetes.namespace, serviceAccount: service.name,
-                    }, child)
-                    : undefined;
-                const workload = new KubernetesWorkload(`${name}-workload`, {
-                    service, settings: platform.kubernetes, provider: cluster.provider, image,
-                    modelBucket: { url: pulumi.interpolate`gs://${artifacts.modelBucket.name}`, cloud: "gcp" },
-                    serviceAccountAnnotations: reader?.serviceAccountAnnotations,
-                }, child);
-                this.url = workload.url;
-                scheduleHpaMinimum(name, service, workload.namespaceName, cluster.provider, child);
-                this.resourceNames = namesOf({
-                    repository: artifacts.repository.repositoryId, modelBucket: artifacts.modelBucket.name, cluster: cluster.clusterName,
-                    namespace: workload.namespaceName, deployment: workload.deploymentName,
-                });
-                break;
-            }
-            case "hybrid": {
-                const hybrid = new HybridService(`${name}-hybrid`, { service, platform, stackScopedName, imageOf }, child);
-                this.image = hybrid.image;
-                this.url = hybrid.url;
-                this.overflowUrl = hybrid.overflowUrl;
-                scheduleHpaMinimum(name, service, hybrid.workload.namespaceName, hybrid.provider, child);
-                this.resourceNames = namesOf(hybrid.resourceNames);
-                break;
-            }
-        }
-        this.registerOutputs({ overflowUrl: this.overflowUrl, image: this.image, url: this.url, backend: this.backend, region: this.region, modelVersion: this.modelVersion, resourceNames: this.resourceNames });
+        const base = { name, service, parent: this, stack };
+        const rendered: Rendered = renderBackend({ ...base, artifacts: new ArtifactStore(base) }, platform);
+        this.url = rendered.url;
+        this.image = rendered.image;
+        this.overflowUrl = rendered.overflowUrl;
+        this.kubeconfig = rendered.kubeconfig;
+        this.resourceNames = pulumi.output(rendered.resourceNames);
+        this.registerOutputs({
+            url: this.url, image: this.image, backend: this.backend, region: this.region, modelVersion: this.modelVersion, resourceNames: this.resourceNames,
+            ...(this.overflowUrl ? { overflowUrl: this.overflowUrl } : {}),
+        });
     }
 }
 
-/** Kubernetes backends raise and lower the HPA's minReplicas on the service's schedule, if it has one. */
-function scheduleHpaMinimum(name: string, service: ServiceSpec, namespace: pulumi.Output<string>, provider: k8s.Provider, child: pulumi.ComponentResourceOptions): void {
-    if (!service.scaling.schedule) return;
-    new ScheduledHpaMinimum(`${name}-schedule`, {
-        namespace, hpaName: service.name, schedule: service.scaling.schedule, provider,
-        labels: { "app.kubernetes.io/name": `${service.name}-schedule`, "app.kubernetes.io/part-of": service.name, "app.kubernetes.io/managed-by": "pulumi" },
-    }, child);
+/** The GCP project of a platform, if it runs on GCP. */
+function gcpProject(platform: Platform): string | undefined {
+    if (platform.backend === "gke" || platform.backend === "cloudrun") return platform.project;
+    if (platform.backend === "hybrid" && platform.baseline.backend === "gke") return platform.baseline.project;
+    return undefined;
 }
 
-/** Resource names as one output; the record type keeps stack outputs uniform across backends. */
-function namesOf(names: Record<string, pulumi.Input<string>>): pulumi.Output<Record<string, string>> {
-    return pulumi.output(names);
+/** Whether the stack enables its project's APIs (false for locked-down projects). */
+function enableApis(platform: Platform): boolean {
+    if (platform.backend === "gke" || platform.backend === "cloudrun") return platform.enableApis;
+    if (platform.backend === "hybrid" && platform.baseline.backend === "gke") return platform.baseline.enableApis;
+    return false;
 }

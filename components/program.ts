@@ -6,10 +6,12 @@ import { ModelService } from "./model-service";
 export interface ProgramOutputs {
     /** Where callers reach the service. */
     url: pulumi.Output<string>;
-    /** Image reference the service runs (push here before the first `pulumi up` of the workload). */
+    /** Image reference the service runs: repository@sha256:… when this stack built it. */
     image: pulumi.Output<string>;
-    /** hybrid only: the private serverless overflow the pods forward to. */
+    /** hybrid only: the private serverless overflow the pods forward to (absent, not undefined, elsewhere). */
     overflowUrl?: pulumi.Output<string>;
+    /** New EKS / GKE clusters: a kubeconfig (secret) another stack's clusterStackReference can use. */
+    kubeconfig?: pulumi.Output<string>;
     /** eks, gke, cloudrun, lambda or hybrid. */
     backend: string;
     /** Region the service runs in. */
@@ -42,9 +44,11 @@ export function modelServingProgram(opts: { configFile?: string } = {}): Program
     }
     for (const warning of spec.warnings) pulumi.log.warn(warning);
     const service = new ModelService(spec.service.name, { service: spec.service, platform: spec.platform });
+    // Outputs a backend does not have are left out rather than exported as undefined (which Pulumi warns about).
     return {
         url: service.url,
-        overflowUrl: service.overflowUrl,
+        ...(service.overflowUrl ? { overflowUrl: service.overflowUrl } : {}),
+        ...(service.kubeconfig ? { kubeconfig: service.kubeconfig } : {}),
         image: service.image,
         backend: service.backend,
         region: service.region,

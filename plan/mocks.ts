@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { NAME_LIMITS } from "../components/naming";
 
 /** The fake AWS account id used in ARNs; obviously not a real account. */
 export const MOCK_ACCOUNT = "123456789012";
@@ -14,10 +15,13 @@ export function mockResourceState(args: pulumi.runtime.MockResourceArgs, config:
     const suffix = createHash("sha1").update(`${args.type}::${args.name}`).digest("hex").slice(0, 7);
     const physicalName = `${args.name}-${suffix}`;
     const autoNamed = autoName(args.type, inputs, physicalName);
+    checkNameLimits(args.type, args.name, { ...inputs, ...autoNamed });
     if (args.type === "pulumi:pulumi:StackReference") {
         return { id: String(inputs.name), state: { name: inputs.name, outputs: stackReferenceOutputs(String(inputs.name)), secretOutputNames: [] } };
     }
     if (preview) return { id: undefined, state: { ...inputs, ...autoNamed } };
+    // The image build's digest: a function of what is built, as BuildKit's is of the image's content.
+    const digest = `sha256:${createHash("sha256").update(JSON.stringify([args.name, inputs.target, inputs.platforms])).digest("hex")}`;
 
     const region = config["aws:region"] ?? "us-east-1";
     const named = { ...inputs, ...autoNamed };
@@ -47,12 +51,58 @@ export function mockResourceState(args: pulumi.runtime.MockResourceArgs, config:
             case "gcp:artifactregistry/repository:Repository":
                 return { name: `projects/${named.project}/locations/${named.location}/repositories/${named.repositoryId}` };
             case "gcp:container/cluster:Cluster":
-                return { endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: "bW9jay1jYQ==" } };
+                return {
+                    endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: "bW9jay1jYQ==" },
+                    workloadIdentityConfig: { workloadPool: `${named.project ?? config["gcp:project"]}.svc.id.goog` },
+                };
+            case "docker-build:index:Image":
+                return { digest, ref: `${(inputs.exports as { registry?: { names?: string[] } }[] | undefined)?.[0]?.registry?.names?.[0]}@${digest}`, contextHash: digest.slice(7, 71) };
+            case "gcp:secretmanager/secretVersion:SecretVersion":
+                return { version: "1", name: `${named.secret}/versions/1` };
+            case "gcp:secretmanager/secret:Secret":
+                return { name: `projects/${named.project}/secrets/${named.secretId}` };
+            case "aws:secretsmanager/secret:Secret":
+                return { arn: arn("secretsmanager", `secret:${named.name}-AbCdEf`) };
+            case "aws:secretsmanager/secretVersion:SecretVersion":
+                return { versionId: `${suffix}-version` };
             default:
                 return {};
         }
     })();
     return { id: `${physicalName}-id`, state: { ...named, ...computed } };
+}
+
+/**
+ * Physical-name limits the providers enforce (API errors on the first real `pulumi up`), applied to what the program
+ * sets or the engine would auto-name: a too-long name fails the offline plan and the tests, not the deploy.
+ */
+const NAME_LIMIT_CHECKS: Record<string, { field: string; limit: number; what: string }> = {
+    "gcp:container/cluster:Cluster": { field: "name", limit: NAME_LIMITS.gkeCluster, what: "GKE cluster name" },
+    "gcp:container/nodePool:NodePool": { field: "name", limit: NAME_LIMITS.gkeNodePool, what: "GKE node pool name" },
+    "gcp:cloudrunv2/service:Service": { field: "name", limit: NAME_LIMITS.cloudRunService, what: "Cloud Run service name (fewer than 50)" },
+    "aws:s3/bucket:Bucket": { field: "bucketPrefix", limit: NAME_LIMITS.s3BucketPrefix, what: "S3 bucketPrefix" },
+    "gcp:storage/bucket:Bucket": { field: "name", limit: NAME_LIMITS.gcsBucket, what: "GCS bucket name" },
+    "aws:iam/role:Role": { field: "name", limit: NAME_LIMITS.iamRole, what: "IAM role name" },
+    "gcp:serviceaccount/account:Account": { field: "accountId", limit: NAME_LIMITS.serviceAccountId, what: "service account id" },
+    "aws:lambda/function:Function": { field: "name", limit: NAME_LIMITS.lambdaFunction, what: "Lambda function name" },
+    "aws:eks/cluster:Cluster": { field: "name", limit: NAME_LIMITS.eksCluster, what: "EKS cluster name" },
+    "aws:eks/nodeGroup:NodeGroup": { field: "nodeGroupName", limit: NAME_LIMITS.dnsLabel, what: "EKS node group name" },
+    "aws:ecr/repository:Repository": { field: "name", limit: NAME_LIMITS.ecrRepository, what: "ECR repository name" },
+    "gcp:artifactregistry/repository:Repository": { field: "repositoryId", limit: NAME_LIMITS.artifactRegistryRepository, what: "Artifact Registry repository id" },
+    "kubernetes:helm.sh/v3:Release": { field: "name", limit: NAME_LIMITS.helmRelease, what: "Helm release name" },
+    "kubernetes:core/v1:Namespace": { field: "metadata.name", limit: NAME_LIMITS.dnsLabel, what: "Kubernetes namespace" },
+    "kubernetes:core/v1:ServiceAccount": { field: "metadata.name", limit: NAME_LIMITS.dnsLabel, what: "Kubernetes service account" },
+    "kubernetes:core/v1:Service": { field: "metadata.name", limit: NAME_LIMITS.dnsLabel, what: "Kubernetes Service" },
+};
+
+/** Throws when a physical name is longer than its API allows (the error the provider would return). */
+export function checkNameLimits(type: string, logicalName: string, state: Record<string, unknown>): void {
+    const check = NAME_LIMIT_CHECKS[type];
+    if (!check) return;
+    const value = check.field.split(".").reduce<unknown>((v, key) => (v && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined), state);
+    if (typeof value === "string" && value.length > check.limit) {
+        throw new Error(`${type} ${logicalName}: ${check.what} "${value}" has ${value.length} characters; the API allows at most ${check.limit}`);
+    }
 }
 
 /** The physical name the provider would pick when the program leaves it to auto-naming. */
@@ -62,7 +112,9 @@ function autoName(type: string, inputs: Record<string, unknown>, physicalName: s
         const metadata = (inputs.metadata ?? {}) as Record<string, unknown>;
         return metadata.name ? {} : { metadata: { ...metadata, name: physicalName } };
     }
-    if (type.startsWith("pulumi:") || type.startsWith("model-serving:")) return {};
+    if (type.startsWith("pulumi:") || type.startsWith("model-serving:") || type.startsWith("docker-build:")) return {};
+    if (type === "aws:eks/nodeGroup:NodeGroup") return inputs.nodeGroupName ? {} : { nodeGroupName: physicalName };
+    if (type === "gcp:serviceaccount/account:Account" || type === "gcp:artifactregistry/repository:Repository") return {};
     return inputs.name ? {} : { name: physicalName };
 }
 
@@ -84,8 +136,16 @@ function stackReferenceOutputs(stack: string): Record<string, unknown> {
 export function mockCall(args: pulumi.runtime.MockCallArgs, config: Record<string, string>): Record<string, unknown> {
     const region = config["aws:region"] ?? "us-east-1";
     switch (args.token) {
-        case "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return { names: [`${region}a`, `${region}b`, `${region}c`], zoneIds: [`${region}-az1`, `${region}-az2`, `${region}-az3`], state: "available" };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+            // Zone IDs as AWS publishes them (us-east-1 → use1-az1…), so the EKS zone filter meets real IDs.
+            const [area, direction, number] = region.split("-");
+            const prefix = `${area}${direction?.[0] ?? ""}${number ?? ""}`;
+            return { names: [`${region}a`, `${region}b`, `${region}c`], zoneIds: [`${prefix}-az1`, `${prefix}-az2`, `${prefix}-az3`], state: "available" };
+        }
+        case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+            return { userName: "AWS", password: "mock-ecr-token", proxyEndpoint: `https://${MOCK_ACCOUNT}.dkr.ecr.${region}.amazonaws.com`, authorizationToken: "QVdTOm1vY2s=", expiresAt: "2099-01-01T00:00:00Z", id: region };
+        case "gcp:organizations/getClientConfig:getClientConfig":
+            return { accessToken: "mock-google-access-token", project: config["gcp:project"], region: config["gcp:region"], id: "client", zone: "" };
         default:
             throw new Error(`plan: no mock for provider function ${args.token}; add one to plan/mocks.ts`);
     }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { bucketPrefix } from "../naming";
 
 /** Arguments of {@link AwsArtifacts}. */
 export interface AwsArtifactsArgs {
@@ -9,6 +10,11 @@ export interface AwsArtifactsArgs {
     repositoryName: string;
     /** Region of the repository and bucket (explicit so a reviewer and the policy pack see it in the plan). */
     region: string;
+    /**
+     * Production intent: keep the registry and the bucket when the stack stops using them (backend switch, destroy).
+     * Otherwise they are deleted with their contents, so a switch or destroy completes in one run.
+     */
+    retain: boolean;
 }
 
 /**
@@ -25,6 +31,8 @@ export class AwsArtifacts extends pulumi.ComponentResource {
         super("model-serving:aws:Artifacts", name, {}, opts);
         const tags = { service: args.serviceName };
         const region = args.region;
+        // retainOnDelete: Pulumi forgets a retained resource instead of deleting it, so the run still completes.
+        const keep = { parent: this, retainOnDelete: args.retain };
 
         this.repository = new aws.ecr.Repository(`${name}-images`, {
             name: args.repositoryName,
@@ -32,14 +40,16 @@ export class AwsArtifacts extends pulumi.ComponentResource {
             imageTagMutability: "IMMUTABLE",
             imageScanningConfiguration: { scanOnPush: true },
             encryptionConfigurations: [{ encryptionType: "AES256" }],
+            forceDelete: !args.retain,
             tags,
-        }, { parent: this });
+        }, keep);
 
         this.modelBucket = new aws.s3.Bucket(`${name}-models`, {
-            bucketPrefix: `${args.serviceName}-models-`,
+            bucketPrefix: bucketPrefix(args.serviceName, "models"),
+            forceDestroy: !args.retain,
             region,
             tags,
-        }, { parent: this });
+        }, keep);
         new aws.s3.BucketPublicAccessBlock(`${name}-models`, {
             bucket: this.modelBucket.id,
             region,
@@ -47,34 +57,41 @@ export class AwsArtifacts extends pulumi.ComponentResource {
             blockPublicPolicy: true,
             ignorePublicAcls: true,
             restrictPublicBuckets: true,
-        }, { parent: this });
+        }, keep);
         new aws.s3.BucketOwnershipControls(`${name}-models`, {
             bucket: this.modelBucket.id,
             region,
             rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, { parent: this });
+        }, keep);
         new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-models`, {
             bucket: this.modelBucket.id,
             region,
             rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
-        }, { parent: this });
+        }, keep);
         new aws.s3.BucketVersioning(`${name}-models`, {
             bucket: this.modelBucket.id,
             region,
             versioningConfiguration: { status: "Enabled" },
-        }, { parent: this });
+        }, keep);
 
         this.registerOutputs({ repositoryUrl: this.repository.repositoryUrl, modelBucket: this.modelBucket.bucket });
     }
 
+    /** IAM statements (a JSON array) granting read of the model bucket, to merge into a role's policy. */
+    public modelReadStatements(): pulumi.Output<string> {
+        return this.modelBucket.arn.apply((arn) => JSON.stringify([
+            { Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${arn}/*` },
+            { Effect: "Allow", Action: ["s3:ListBucket"], Resource: arn },
+        ]));
+    }
+
     /** IAM policy document granting read of the model bucket, for roles that load models. */
     public modelReadPolicy(): pulumi.Output<string> {
-        return this.modelBucket.arn.apply((arn) => JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-                { Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${arn}/*` },
-                { Effect: "Allow", Action: ["s3:ListBucket"], Resource: arn },
-            ],
-        }));
+        return this.modelReadStatements().apply((statements) => policyDocument([statements]));
     }
+}
+
+/** One IAM policy document from statement arrays (each a JSON array of statements). */
+export function policyDocument(statementArrays: readonly string[]): string {
+    return JSON.stringify({ Version: "2012-10-17", Statement: statementArrays.flatMap((s) => JSON.parse(s) as unknown[]) });
 }

@@ -12,6 +12,19 @@ export interface AwsNetworkArgs {
 }
 
 /**
+ * Availability zones (by zone ID, which is the same in every account) where EKS cannot place a control plane,
+ * from the EKS user guide ("Subnet requirements"): a subnet there makes CreateCluster fail.
+ */
+export const EKS_UNSUPPORTED_ZONE_IDS: readonly string[] = ["use1-az3", "usw1-az2", "cac1-az3"];
+
+/** The region's zones EKS accepts, in the provider's order; throws when fewer than `count` remain. */
+export function eksZones(zones: { names: string[]; zoneIds: string[] }, count: number): string[] {
+    const usable = zones.names.filter((_, i) => !EKS_UNSUPPORTED_ZONE_IDS.includes(zones.zoneIds[i]));
+    if (usable.length < count) throw new Error(`only ${usable.length} availability zones usable by EKS (${usable.join(", ")}); ${count} needed`);
+    return usable.slice(0, count);
+}
+
+/**
  * A VPC for an EKS cluster:
  *
  *   internet ─ IGW ─ public subnets (load balancers, NAT gateway) ─ NAT ─ private subnets (nodes)
@@ -30,7 +43,9 @@ export class AwsNetwork extends pulumi.ComponentResource {
         super("model-serving:aws:Network", name, {}, opts);
         const { region } = args;
         const child = { parent: this };
-        const zones = aws.getAvailabilityZonesOutput({ state: "available", region }, child).names;
+        // The region's own zones (no Local or Wavelength Zones: they need opt-in), minus those EKS does not support.
+        const available = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }], region }, child);
+        const zones = pulumi.all([available.names, available.zoneIds]).apply(([names, zoneIds]) => eksZones({ names, zoneIds }, args.zoneCount));
         const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
 
         this.vpc = new aws.ec2.Vpc(`${name}-vpc`, {

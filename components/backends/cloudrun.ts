@@ -1,8 +1,9 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceAccountId } from "../naming";
+import { NAME_LIMITS, physicalName, serviceAccountId, stackSlug } from "../naming";
 import type { Platform, ServiceSpec } from "../spec";
 import { MOUNTED_MODEL_ROOT, SERVICE_PORT, serviceEnvironment } from "./environment";
+import { CloudRunSecrets } from "./secrets";
 
 /** Arguments of {@link CloudRunService}. */
 export interface CloudRunServiceArgs {
@@ -14,6 +15,10 @@ export interface CloudRunServiceArgs {
     image: pulumi.Input<string>;
     /** Model bucket, mounted read-only at /models when the model source is the bucket. */
     modelBucket: pulumi.Input<string>;
+    /** Stack: the service name and runtime account carry it (stacks may share a project). */
+    stack: string;
+    /** "overflow" for a hybrid's copy, so its names differ from a cloudrun stack's. */
+    serviceName?: string;
 }
 
 /** Cloud Run ingress values by config spelling. */
@@ -46,7 +51,7 @@ export class CloudRunService extends pulumi.ComponentResource {
         const fromBucket = service.model.artifact.source === "bucket";
 
         this.serviceAccount = new gcp.serviceaccount.Account(`${name}-identity`, {
-            accountId: serviceAccountId(service.name, "run", pulumi.getStack()),
+            accountId: serviceAccountId(service.name, "run", args.stack),
             displayName: `${service.name} Cloud Run runtime`,
             project: platform.project,
         }, { parent: this });
@@ -55,8 +60,15 @@ export class CloudRunService extends pulumi.ComponentResource {
             ? [new gcp.storage.BucketIAMMember(`${name}-model-read`, { bucket: args.modelBucket, role: "roles/storage.objectViewer", member }, { parent: this })]
             : [];
 
+        const secrets = service.secretEnv.length > 0
+            ? new CloudRunSecrets(`${name}-secrets`, {
+                service: service.name, stack: args.stack, project: platform.project, region: platform.region, names: service.secretEnv, runtimeMember: member,
+            }, { parent: this })
+            : undefined;
+
         const probe = (path: string) => ({ httpGet: { path, port: SERVICE_PORT }, timeoutSeconds: 2 });
         this.service = new gcp.cloudrunv2.Service(`${name}-service`, {
+            name: physicalName([service.name, stackSlug(args.stack), ...(args.serviceName ? [args.serviceName] : [])], NAME_LIMITS.cloudRunService),
             location: platform.region,
             project: platform.project,
             ingress: INGRESS[platform.ingress],
@@ -78,8 +90,11 @@ export class CloudRunService extends pulumi.ComponentResource {
                         // Model inference happens inside requests only; idle instances need no CPU.
                         cpuIdle: true,
                     },
-                    envs: Object.entries(serviceEnvironment(service, { SHUTDOWN_GRACE_SECONDS: String(CLOUD_RUN_SHUTDOWN_GRACE_SECONDS) }))
-                        .map(([envName, value]) => ({ name: envName, value })),
+                    envs: [
+                        ...Object.entries(serviceEnvironment(service, { SHUTDOWN_GRACE_SECONDS: String(CLOUD_RUN_SHUTDOWN_GRACE_SECONDS) }))
+                            .map(([envName, value]) => ({ name: envName, value })),
+                        ...(secrets?.env ?? []),
+                    ],
                     // Model load can take a while: allow up to 2 minutes before Cloud Run gives up on the instance.
                     startupProbe: { ...probe("/ready"), periodSeconds: 2, failureThreshold: 60 },
                     livenessProbe: { ...probe("/health"), periodSeconds: 10, failureThreshold: 3 },
@@ -87,7 +102,7 @@ export class CloudRunService extends pulumi.ComponentResource {
                 }],
                 volumes: fromBucket ? [{ name: "models", gcs: { bucket: args.modelBucket, readOnly: true } }] : [],
             },
-        }, { parent: this, dependsOn: bucketRead });
+        }, { parent: this, dependsOn: [...bucketRead, ...(secrets?.grants ?? [])] });
 
         const invokers = service.exposure === "public" ? ["allUsers"] : platform.invokers;
         for (const invoker of invokers) {

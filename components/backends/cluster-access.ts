@@ -17,7 +17,7 @@ export function existingClusterProvider(name: string, source: ClusterSource, par
 }
 
 /** A kubeconfig that authenticates with a cloud CLI plugin (aws eks get-token, gke-gcloud-auth-plugin). */
-export function execKubeconfig(args: { clusterName: pulumi.Input<string>; endpoint: pulumi.Input<string>; caData: pulumi.Input<string>; exec: { command: string; args: pulumi.Input<string>[] } }): pulumi.Output<string> {
+export function execKubeconfig(args: { clusterName: pulumi.Input<string>; endpoint: pulumi.Input<string>; caData: pulumi.Input<string>; exec: { command: string; args: pulumi.Input<string>[]; env?: { name: string; value: string }[] } }): pulumi.Output<string> {
     return pulumi.all([args.clusterName, args.endpoint, args.caData, pulumi.all(args.exec.args)]).apply(([clusterName, endpoint, caData, execArgs]) => JSON.stringify({
         apiVersion: "v1",
         kind: "Config",
@@ -25,6 +25,6 @@ export function execKubeconfig(args: { clusterName: pulumi.Input<string>; endpoi
         contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
         "current-context": clusterName,
         // provideClusterInfo as in the kubeconfigs `gcloud container clusters get-credentials` writes; aws ignores it.
-        users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: args.exec.command, args: execArgs, interactiveMode: "Never", provideClusterInfo: true } } }],
+        users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: args.exec.command, args: execArgs, ...(args.exec.env?.length ? { env: args.exec.env } : {}), interactiveMode: "Never", provideClusterInfo: true } } }],
     }));
 }

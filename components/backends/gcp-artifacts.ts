@@ -11,6 +11,8 @@ export interface GcpArtifactsArgs {
     region: string;
     /** GCP project. */
     project: string;
+    /** Production intent: keep the registry and the bucket when the stack stops using them; otherwise delete them with their contents. */
+    retain: boolean;
 }
 
 /**
@@ -28,6 +30,8 @@ export class GcpArtifacts extends pulumi.ComponentResource {
     constructor(name: string, args: GcpArtifactsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("model-serving:gcp:Artifacts", name, {}, opts);
         const labels = { service: args.serviceName };
+        // retainOnDelete: Pulumi forgets a retained resource instead of deleting it, so a backend switch still completes.
+        const keep = { parent: this, retainOnDelete: args.retain };
 
         this.repository = new gcp.artifactregistry.Repository(`${name}-images`, {
             repositoryId: args.repositoryName,
@@ -36,7 +40,7 @@ export class GcpArtifacts extends pulumi.ComponentResource {
             project: args.project,
             dockerConfig: { immutableTags: true },
             labels,
-        }, { parent: this });
+        }, keep);
         this.repositoryUrl = pulumi.interpolate`${args.region}-docker.pkg.dev/${args.project}/${this.repository.repositoryId}/${args.serviceName}`;
 
         this.modelBucket = new gcp.storage.Bucket(`${name}-models`, {
@@ -45,8 +49,9 @@ export class GcpArtifacts extends pulumi.ComponentResource {
             uniformBucketLevelAccess: true,
             publicAccessPrevention: "enforced",
             versioning: { enabled: true },
+            forceDestroy: !args.retain,
             labels,
-        }, { parent: this });
+        }, keep);
 
         this.registerOutputs({ repositoryUrl: this.repositoryUrl, modelBucket: this.modelBucket.name });
     }

@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceAccountId } from "../naming";
+import { NAME_LIMITS, physicalName, serviceAccountId, stackSlug } from "../naming";
 import type { Platform } from "../spec";
 import { execKubeconfig, existingClusterProvider } from "./cluster-access";
 
@@ -9,6 +9,9 @@ import { execKubeconfig, existingClusterProvider } from "./cluster-access";
 export interface GkeClusterArgs {
     /** GKE settings: region, project, cluster source, Autopilot or Standard. */
     platform: Extract<Platform, { backend: "gke" }>;
+    /** Stack and service: the cluster and node pool names carry both (≤ 40 characters, GKE's limit). */
+    stack: string;
+    serviceName: string;
 }
 
 /**
@@ -21,6 +24,10 @@ export class GkeCluster extends pulumi.ComponentResource {
     public readonly provider: k8s.Provider;
     /** Cluster name (or the stack that owns it). */
     public readonly clusterName: pulumi.Output<string>;
+    /** "<project>.svc.id.goog", known once the cluster (and so the project's Workload Identity pool) exists. */
+    public readonly workloadPool: pulumi.Output<string>;
+    /** Kubeconfig of a new cluster (gke-gcloud-auth-plugin), for stacks that deploy into it; undefined for existing clusters. */
+    public readonly kubeconfig?: pulumi.Output<string>;
 
     constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("model-serving:gke:Cluster", name, {}, opts);
@@ -29,13 +36,16 @@ export class GkeCluster extends pulumi.ComponentResource {
         if (existing) {
             this.provider = existing.provider;
             this.clusterName = existing.clusterName;
+            this.workloadPool = pulumi.output(`${platform.project}.svc.id.goog`);
             this.registerOutputs({ clusterName: this.clusterName });
             return;
         }
 
         const child = { parent: this };
         const autopilot = platform.gkeMode === "autopilot";
+        const clusterName = physicalName([args.serviceName, stackSlug(args.stack)], NAME_LIMITS.gkeCluster);
         const cluster = new gcp.container.Cluster(`${name}-gke`, {
+            name: clusterName,
             location: platform.region,
             project: platform.project,
             releaseChannel: { channel: "REGULAR" },
@@ -57,6 +67,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         const dependsOn: pulumi.Resource[] = [cluster];
         if (!autopilot) {
             dependsOn.push(new gcp.container.NodePool(`${name}-nodes`, {
+                name: physicalName([args.serviceName, stackSlug(args.stack), "nodes"], NAME_LIMITS.gkeNodePool),
                 cluster: cluster.name,
                 location: platform.region,
                 project: platform.project,
@@ -78,8 +89,11 @@ export class GkeCluster extends pulumi.ComponentResource {
             caData: cluster.masterAuth.clusterCaCertificate.apply((ca) => ca ?? ""),
             exec: { command: "gke-gcloud-auth-plugin", args: [] },
         });
-        this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: pulumi.secret(kubeconfig) }, { ...child, dependsOn });
+        this.kubeconfig = pulumi.secret(kubeconfig);
+        this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: this.kubeconfig }, { ...child, dependsOn });
         this.clusterName = cluster.name;
+        // Read from the cluster, so whatever binds a Kubernetes identity waits until the pool exists.
+        this.workloadPool = pulumi.all([cluster.id, cluster.workloadIdentityConfig]).apply(([, config]) => config?.workloadPool ?? `${platform.project}.svc.id.goog`);
         this.registerOutputs({ clusterName: this.clusterName });
     }
 }
@@ -90,8 +104,14 @@ export interface GkePodIdentityArgs {
     project: string;
     /** Namespace of the Kubernetes service account. */
     namespace: string;
-    /** Kubernetes service account the pods run as. */
+    /** Kubernetes service account the pods run as (carries the stack, so the Workload Identity subject is the stack's own). */
     serviceAccount: string;
+    /** The cluster's Workload Identity pool ("<project>.svc.id.goog"); an output of the cluster, so the binding waits for it. */
+    workloadPool: pulumi.Input<string>;
+    /** Stack, for the Google service account id. */
+    stack: string;
+    /** Service name, the start of the Google service account id. */
+    serviceName: string;
     /** Bucket the pods sync the model from (bucket-sourced models). */
     readBucket?: pulumi.Input<string>;
     /** Cloud Run service the pods may invoke (a hybrid's overflow): roles/run.invoker on that service only. */
@@ -112,7 +132,7 @@ export class GkePodIdentity extends pulumi.ComponentResource {
         super("model-serving:gke:ModelReader", name, {}, opts);
         const child = { parent: this };
         const account = new gcp.serviceaccount.Account(`${name}-identity`, {
-            accountId: serviceAccountId(args.serviceAccount, args.readBucket ? "models" : "pods", pulumi.getStack()),
+            accountId: serviceAccountId(args.serviceName, args.readBucket ? "models" : "pods", args.stack),
             displayName: `${args.serviceAccount} pods (GKE Workload Identity)`,
             project: args.project,
         }, child);
@@ -128,7 +148,7 @@ export class GkePodIdentity extends pulumi.ComponentResource {
         new gcp.serviceaccount.IAMMember(`${name}-workload-identity`, {
             serviceAccountId: account.name,
             role: "roles/iam.workloadIdentityUser",
-            member: `serviceAccount:${args.project}.svc.id.goog[${args.namespace}/${args.serviceAccount}]`,
+            member: pulumi.interpolate`serviceAccount:${args.workloadPool}[${args.namespace}/${args.serviceAccount}]`,
         }, child);
         this.serviceAccountAnnotations = { "iam.gke.io/gcp-service-account": account.email };
         this.registerOutputs({ email: account.email });

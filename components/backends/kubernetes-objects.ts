@@ -37,9 +37,27 @@ export function commonLabels(service: ServiceSpec): Record<string, string> {
     };
 }
 
+/** Who the pods run as and where their secret variables come from. */
+export interface PodIdentity {
+    /** Kubernetes service account (carries the stack: it is part of the cloud identity's subject); default the service name. */
+    serviceAccountName?: string;
+    /** Kubernetes Secret holding the service's secret variables (one key per variable). */
+    secretName?: pulumi.Input<string>;
+}
+
+/** The container's environment: plain values, then each secret variable as a secretKeyRef (never a value in the spec). */
+export function containerEnv(
+    plain: Record<string, pulumi.Input<string>>, secretNames: readonly string[], secretName: pulumi.Input<string> | undefined,
+): k8s.types.input.core.v1.EnvVar[] {
+    return [
+        ...Object.entries(plain).map(([name, value]) => ({ name, value })),
+        ...(secretName ? secretNames.map((name) => ({ name, valueFrom: { secretKeyRef: { name: secretName, key: name } } })) : []),
+    ];
+}
+
 /** The Deployment spec: probes, limits, non-root read-only containers, draining and zone spread. */
 export function deploymentSpec(
-    service: ServiceSpec, image: pulumi.Input<string>, bucket?: ModelBucket, extraEnv: Record<string, pulumi.Input<string>> = {},
+    service: ServiceSpec, image: pulumi.Input<string>, bucket?: ModelBucket, extraEnv: Record<string, pulumi.Input<string>> = {}, pod: PodIdentity = {},
 ): k8s.types.input.apps.v1.DeploymentSpec {
     const drain = drainTiming(service.requestTimeoutSeconds);
     const env = serviceEnvironment(service, { PORT: String(SERVICE_PORT), SHUTDOWN_GRACE_SECONDS: String(drain.shutdownGraceSeconds) });
@@ -55,7 +73,7 @@ export function deploymentSpec(
                 annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(SERVICE_PORT), "prometheus.io/path": "/metrics" },
             },
             spec: {
-                serviceAccountName: service.name,
+                serviceAccountName: pod.serviceAccountName ?? service.name,
                 automountServiceAccountToken: false,
                 terminationGracePeriodSeconds: drain.terminationGracePeriodSeconds,
                 securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
@@ -68,7 +86,7 @@ export function deploymentSpec(
                     name: "inference",
                     image,
                     ports: [{ name: "http", containerPort: SERVICE_PORT, protocol: "TCP" }],
-                    env: [...Object.entries(env), ...Object.entries(extraEnv)].map(([name, value]) => ({ name, value })),
+                    env: containerEnv({ ...env, ...extraEnv }, service.secretEnv, pod.secretName),
                     resources: {
                         requests: { cpu: service.cpu, memory: service.memory },
                         limits: { cpu: service.cpu, memory: service.memory },
@@ -174,6 +192,31 @@ export function networkPolicySpec(service: ServiceSpec, settings: KubernetesSett
             { to: [{ ipBlock: { cidr: "169.254.0.0/16" } }], ports: [{ port: 80, protocol: "TCP" }, { port: 988, protocol: "TCP" }] },
         ],
     };
+}
+
+/**
+ * Prometheus for the adapter (chart prometheus, server only): it scrapes pods annotated prometheus.io/scrape, as
+ * the Deployment's pods are. Node exporter, kube-state-metrics, Alertmanager and Pushgateway are off: the HPA needs
+ * none of them, and Autopilot refuses the node exporter's host access.
+ */
+export function prometheusValues(): Record<string, unknown> {
+    return {
+        alertmanager: { enabled: false },
+        "kube-state-metrics": { enabled: false },
+        "prometheus-node-exporter": { enabled: false },
+        "prometheus-pushgateway": { enabled: false },
+        server: {
+            retention: "2d",
+            persistentVolume: { enabled: false },
+            resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+        },
+    };
+}
+
+/** In-cluster URL of the chart's server Service: "<release>-server" when the release name contains "prometheus". */
+export function prometheusServerUrl(releaseName: string): string {
+    const fullname = releaseName.includes("prometheus") ? releaseName : `${releaseName}-prometheus`;
+    return `http://${fullname}-server.${MONITORING_NAMESPACE}.svc`;
 }
 
 /** prometheus-adapter rules that expose inference_queue_length as a per-pod custom metric. */

@@ -1,10 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { helmReleaseName } from "../naming";
 import type { KubernetesSettings, ServiceSpec } from "../spec";
 import {
     autoscalerSpec, commonLabels, deploymentSpec, disruptionBudgetSpec, metricsAdapterValues, MONITORING_NAMESPACE,
-    networkPolicySpec, serviceSpec, type ModelBucket,
+    networkPolicySpec, prometheusServerUrl, prometheusValues, serviceSpec, type ModelBucket,
 } from "./kubernetes-objects";
+import { serviceSecretValues } from "./secrets";
+
+/** prometheus-community/prometheus chart version installed for the adapter. */
+export const PROMETHEUS_CHART_VERSION = "27.20.0";
 
 /** Arguments of {@link KubernetesWorkload}. */
 export interface KubernetesWorkloadArgs {
@@ -22,6 +27,10 @@ export interface KubernetesWorkloadArgs {
     serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
     /** Container variables that are outputs of other resources (a hybrid's OVERFLOW_URL). */
     extraEnv?: Record<string, pulumi.Input<string>>;
+    /** Kubernetes service account of the pods (carries the stack: cloud identities bind to it). */
+    serviceAccountName: string;
+    /** Stack: Helm release names carry it. */
+    stack: string;
 }
 
 /**
@@ -29,7 +38,8 @@ export interface KubernetesWorkloadArgs {
  *
  *   Namespace ─ ServiceAccount ─ Deployment (probes, limits, non-root, preStop drain, zone spread)
  *                  Service (ClusterIP | LoadBalancer) ─→ pods ←─ HPA v2 (CPU + inference_queue_length)
- *                  PodDisruptionBudget, NetworkPolicy, [prometheus-adapter Helm release]
+ *                  PodDisruptionBudget, NetworkPolicy, [Secret of the secret variables]
+ *                  [Prometheus + prometheus-adapter Helm releases: the HPA's inference_queue_length]
  */
 export class KubernetesWorkload extends pulumi.ComponentResource {
     /** http://<service>.<namespace>.svc.cluster.local, or the load balancer's address when public. */
@@ -55,13 +65,16 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
         const metadata = { name: service.name, namespace: namespace.metadata.name, labels };
 
         const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, {
-            metadata: { ...metadata, annotations: args.serviceAccountAnnotations },
+            metadata: { ...metadata, name: args.serviceAccountName, annotations: args.serviceAccountAnnotations },
             automountServiceAccountToken: false,
         }, child);
+        const secret = service.secretEnv.length > 0
+            ? new k8s.core.v1.Secret(`${name}-secrets`, { metadata: { ...metadata, name: `${service.name}-secrets` }, type: "Opaque", stringData: serviceSecretValues(service.secretEnv) }, child)
+            : undefined;
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
             metadata,
-            spec: deploymentSpec(service, args.image, args.modelBucket, args.extraEnv),
-        }, { ...child, dependsOn: [serviceAccount] });
+            spec: deploymentSpec(service, args.image, args.modelBucket, args.extraEnv, { serviceAccountName: args.serviceAccountName, secretName: secret?.metadata.name }),
+        }, { ...child, dependsOn: [serviceAccount, ...(secret ? [secret] : [])] });
         const kubeService = new k8s.core.v1.Service(`${name}-service`, { metadata, spec: serviceSpec(service) }, child);
         new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-autoscaler`, { metadata, spec: autoscalerSpec(service) }, {
             ...child, dependsOn: [deployment],
@@ -72,16 +85,29 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
         new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, { metadata, spec: networkPolicySpec(service, settings) }, child);
 
         if (settings.installMetricsAdapter) {
+            // A Prometheus of our own unless the stack names one (prometheusUrl): the adapter must have something to query.
+            const prometheusRelease = helmReleaseName("prometheus", args.stack);
+            const prometheus = settings.installPrometheus
+                ? [new k8s.helm.v3.Release(`${name}-prometheus`, {
+                    name: prometheusRelease,
+                    chart: "prometheus",
+                    version: PROMETHEUS_CHART_VERSION,
+                    repositoryOpts: { repo: "https://prometheus-community.github.io/helm-charts" },
+                    namespace: MONITORING_NAMESPACE,
+                    createNamespace: true,
+                    values: prometheusValues(),
+                }, child)]
+                : [];
             // The HPA's Pods metric comes from the custom.metrics.k8s.io API, which prometheus-adapter serves.
             new k8s.helm.v3.Release(`${name}-metrics-adapter`, {
-                name: "prometheus-adapter",
+                name: helmReleaseName("prometheus-adapter", args.stack),
                 chart: "prometheus-adapter",
                 version: "4.11.0",
                 repositoryOpts: { repo: "https://prometheus-community.github.io/helm-charts" },
                 namespace: MONITORING_NAMESPACE,
                 createNamespace: true,
-                values: metricsAdapterValues(settings.prometheusUrl),
-            }, child);
+                values: metricsAdapterValues(settings.installPrometheus ? prometheusServerUrl(prometheusRelease) : settings.prometheusUrl),
+            }, { ...child, dependsOn: prometheus });
         }
 
         this.namespaceName = namespace.metadata.name;

@@ -1,8 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { NAME_LIMITS, physicalName, stackSlug } from "../naming";
 import { lambdaMemoryMb } from "../sizing";
 import type { ServiceSpec } from "../spec";
+import { policyDocument } from "./aws-artifacts";
 import { serviceEnvironment } from "./environment";
+import { LambdaSecrets, SECRETS_ARN_ENV } from "./secrets";
 
 /** Arguments of {@link LambdaService}. */
 export interface LambdaServiceArgs {
@@ -20,6 +23,10 @@ export interface LambdaServiceArgs {
     endpoint: "function-url" | "http-api";
     /** CloudWatch log retention in days. */
     logRetentionDays: number;
+    /** Stack: function and role names carry it (stacks may share an account and region). */
+    stack: string;
+    /** "overflow" for a hybrid's copy, so its names differ from a lambda stack's. */
+    role?: string;
 }
 
 /**
@@ -40,8 +47,10 @@ export class LambdaService extends pulumi.ComponentResource {
         super("model-serving:lambda:Service", name, {}, opts);
         const { service, region } = args;
         const tags = { service: service.name };
+        const physical = [service.name, stackSlug(args.stack), ...(args.role ? [args.role] : [])];
 
         const role = new aws.iam.Role(`${name}-role`, {
+            name: physicalName(physical, NAME_LIMITS.iamRole),
             assumeRolePolicy: JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
@@ -53,15 +62,24 @@ export class LambdaService extends pulumi.ComponentResource {
             policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole,
         }, { parent: this });
         const modelRead = new aws.iam.RolePolicy(`${name}-model-read`, { role: role.id, policy: args.modelReadPolicy }, { parent: this });
+        const secrets = service.secretEnv.length > 0
+            ? new LambdaSecrets(`${name}-secrets`, { service: service.name, stack: args.stack, region, names: service.secretEnv, retain: service.deletionPolicy === "retain" }, { parent: this })
+            : undefined;
+        const secretsRead = secrets
+            ? [new aws.iam.RolePolicy(`${name}-secrets-read`, {
+                role: role.id, policy: secrets.readStatements.apply((statements) => policyDocument([statements])),
+            }, { parent: this })]
+            : [];
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-            name: `/aws/lambda/model-serving/${pulumi.getStack()}/${service.name}`,
+            name: `/aws/lambda/model-serving/${args.stack}/${service.name}${args.role ? `-${args.role}` : ""}`,
             retentionInDays: args.logRetentionDays,
             region,
             tags,
         }, { parent: this });
 
         this.function = new aws.lambda.Function(`${name}-function`, {
+            name: physicalName(physical, NAME_LIMITS.lambdaFunction),
             packageType: "Image",
             imageUri: args.imageUri,
             role: role.arn,
@@ -70,11 +88,11 @@ export class LambdaService extends pulumi.ComponentResource {
             timeout: service.requestTimeoutSeconds,
             reservedConcurrentExecutions: service.scaling.max,
             publish: true,
-            environment: { variables: serviceEnvironment(service) },
+            environment: { variables: { ...serviceEnvironment(service), ...(secrets ? { [SECRETS_ARN_ENV]: secrets.arn } : {}) } },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             region,
             tags,
-        }, { parent: this, dependsOn: [basicExecution, modelRead] });
+        }, { parent: this, dependsOn: [basicExecution, modelRead, ...secretsRead] });
 
         this.alias = new aws.lambda.Alias(`${name}-live`, {
             name: "live",

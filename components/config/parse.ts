@@ -137,7 +137,7 @@ export function parseStackConfig(config: Record<string, string>, source: string)
 }
 
 /** An image in ECR; Lambda pulls from nowhere else. */
-const ECR_IMAGE = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/[a-z0-9._\/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/;
+const ECR_IMAGE = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/;
 
 /** Prebuilt images: Lambda pulls only from ECR, and a hybrid on eks needs the Lambda-target image named too. */
 function imageProblems(service: ServiceSpec, platform: Platform, problem: (key: string, value: unknown, why: string) => void): void {

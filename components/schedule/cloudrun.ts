@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceAccountId } from "../naming";
 import type { ScalingSchedule } from "./spec";
 
 /** Arguments of {@link ScheduledMinInstances}. */
@@ -13,6 +14,8 @@ export interface ScheduledMinInstancesArgs {
     schedule: ScalingSchedule;
     /** Prefix of the scheduler's service account id (6-30 characters in all). */
     accountPrefix: string;
+    /** Stack: the scheduler's account id carries a hash of it, so stacks sharing a project have their own. */
+    stack: string;
 }
 
 /** The Cloud Run Admin API call that sets the service-level minimum, which (unlike the template's) creates no revision. */
@@ -40,7 +43,7 @@ export class ScheduledMinInstances extends pulumi.ComponentResource {
         const child = { parent: this };
         this.schedulerAccount = new gcp.serviceaccount.Account(`${name}-account`, {
             project: args.project,
-            accountId: `${args.accountPrefix}-sched`.slice(0, 30),
+            accountId: serviceAccountId(args.accountPrefix, "sched", args.stack),
             displayName: "Sets Cloud Run min instances on a schedule",
         }, child);
         const member = pulumi.interpolate`serviceAccount:${this.schedulerAccount.email}`;

@@ -13,7 +13,7 @@ describe("cloudrun backend", () => {
         assert.equal(input(run, "template.containers.0.resources.startupCpuBoost"), true);
         assert.equal(input(run, "template.timeout"), "30s");
         assert.equal(input(run, "location"), "us-central1");
-        assert.equal(input(run, "template.containers.0.image"), "us-central1-docker.pkg.dev/acme/property-valuation-test/property-valuation:1");
+        assert.match(String(input(run, "template.containers.0.image")), /^us-central1-docker\.pkg\.dev\/acme\/property-valuation-test\/property-valuation@sha256:[0-9a-f]{64}$/, "the pushed image, by digest");
     });
 
     it("gates startup on /ready and restarts on a failing /health, on the service port", async () => {

@@ -21,18 +21,18 @@ describe("eks and gke clusters", () => {
         assert.equal(input(cluster, "name"), "property-valuation-test", "named after service and stack: unique per account and region");
         assert.equal((stack.outputs.resourceNames as Record<string, string>).cluster, "property-valuation-test");
         assert.ok(subnets.every((s) => (input(s, "tags") as Record<string, string>)["kubernetes.io/cluster/property-valuation-test"] === "shared"));
-        const cni = one(stack, "aws:eks/addon:Addon");
+        const cni = all(stack, "aws:eks/addon:Addon").find((a) => input(a, "addonName") === "vpc-cni")!;
         assert.equal(input(cni, "addonName"), "vpc-cni");
         assert.deepEqual(JSON.parse(String(input(cni, "configurationValues"))), { enableNetworkPolicy: "true" }, "NetworkPolicy is enforced");
     });
 
     it("grants a bucket-sourced EKS workload read access through Pod Identity bound to its service account", async () => {
         const stack = await render("eks", { "model-serving:modelSource": "bucket" });
-        assert.deepEqual(all(stack, "aws:eks/addon:Addon").map((a) => input(a, "addonName")).sort(), ["eks-pod-identity-agent", "vpc-cni"]);
-        const association = one(stack, "aws:eks/podIdentityAssociation:PodIdentityAssociation");
+        assert.deepEqual(all(stack, "aws:eks/addon:Addon").map((a) => input(a, "addonName")).sort(), ["eks-pod-identity-agent", "metrics-server", "vpc-cni"]);
+        const association = all(stack, "aws:eks/podIdentityAssociation:PodIdentityAssociation").find((a) => input(a, "namespace") !== "kube-system")!;
         assert.equal(input(association, "namespace"), "inference");
-        assert.equal(input(association, "serviceAccount"), "property-valuation");
-        assert.match(String(input(one(stack, "aws:iam/rolePolicy:RolePolicy"), "policy")), /s3:GetObject/);
+        assert.equal(input(association, "serviceAccount"), "property-valuation-test", "the service account carries the stack");
+        assert.ok(all(stack, "aws:iam/rolePolicy:RolePolicy").some((p) => /s3:GetObject/.test(String(input(p, "policy")))), "the pods' role reads the bucket");
     });
 
     it("deploys to an existing cluster from a stack reference without creating a VPC or cluster", async () => {
@@ -71,7 +71,7 @@ describe("eks and gke clusters", () => {
         const stack = await render("gke", { "model-serving:modelSource": "bucket" });
         const binding = one(stack, "gcp:serviceaccount/iAMMember:IAMMember");
         assert.equal(input(binding, "role"), "roles/iam.workloadIdentityUser");
-        assert.equal(input(binding, "member"), "serviceAccount:acme.svc.id.goog[inference/property-valuation]");
+        assert.equal(input(binding, "member"), "serviceAccount:acme.svc.id.goog[inference/property-valuation-test]", "a subject of this stack only");
         const account = one(stack, "kubernetes:core/v1:ServiceAccount");
         const annotations = input(account, "metadata.annotations") as Record<string, string>;
         assert.equal(annotations["iam.gke.io/gcp-service-account"], "property-valuation-models-9f86@acme.iam.gserviceaccount.com");

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { parseStackConfig } from "../../components/config/parse";
-import { lambdaUrlInvokePolicy, overflowEnvironment, overflowServiceSpec } from "../../components/backends/hybrid";
+import { lambdaUrlInvokePolicy, overflowEnvironment, overflowServiceSpec } from "../../components/render/hybrid";
 import type { HybridPlatform } from "../../components/spec";
 import { renderStack, type RenderedStack } from "../../plan/render";
 import { all, input, one, problemsOf, types } from "./helpers";
@@ -123,9 +123,15 @@ describe("hybrid backend rendered under mocks", () => {
         assert.equal(input(functionUrl, "authorizationType"), "AWS_IAM");
         assert.equal(all(stack, "aws:lambda/permission:Permission").length, 0, "no resource policy opens the function");
         assert.equal(all(stack, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig").length, 0, "the overflow scales from zero");
-        assert.match(String(input(one(stack, "aws:lambda/function:Function"), "imageUri")), /:1-lambda$/);
-        const association = one(stack, "aws:eks/podIdentityAssociation:PodIdentityAssociation");
-        assert.deepEqual([input(association, "namespace"), input(association, "serviceAccount")], ["inference", "property-valuation"]);
+        const builds = all(stack, "docker-build:index:Image");
+        assert.deepEqual(builds.map((b) => input(b, "target")).sort(), ["lambda", "server"], "both Dockerfile targets are built");
+        const lambdaBuild = builds.find((b) => input(b, "target") === "lambda")!;
+        const lambdaImage = String(input(one(stack, "aws:lambda/function:Function"), "imageUri"));
+        assert.ok(lambdaImage.startsWith(`${String(input(lambdaBuild, "exports.0.registry.names.0"))}@sha256:`), "the overflow runs the Lambda build, by digest");
+        const podImage = input(one(stack, "kubernetes:apps/v1:Deployment"), "spec.template.spec.containers.0.image");
+        assert.notEqual(podImage, lambdaImage, "the pods run the server build");
+        const association = all(stack, "aws:eks/podIdentityAssociation:PodIdentityAssociation").find((a) => input(a, "namespace") !== "kube-system")!;
+        assert.deepEqual([input(association, "namespace"), input(association, "serviceAccount")], ["inference", "property-valuation-test"]);
         const podPolicy = all(stack, "aws:iam/rolePolicy:RolePolicy").find((p) => String(input(p, "policy")).includes("InvokeFunctionUrl"))!;
         const aliasArn = (JSON.parse(String(input(podPolicy, "policy"))) as { Statement: { Resource: string }[] }).Statement[0].Resource;
         assert.match(aliasArn, /^arn:aws:lambda:us-east-1:\d+:function:.+:live$/);

@@ -9,7 +9,8 @@ describe("kubernetes workload (on eks and gke)", () => {
     for (const backend of ["eks", "gke"] as const) {
         it(`declares namespace, service account, deployment, service, HPA, PDB and network policy on ${backend}, all through the cluster's provider`, async () => {
             const stack = await render(backend);
-            const kube = stack.resources.filter((r) => r.type.startsWith("kubernetes:"));
+            // The workload's objects (EKS clusters also get the Cluster Autoscaler release, tested with the cluster).
+            const kube = stack.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release");
             assert.deepEqual(kube.map((r) => r.type).sort(), [
                 DEPLOYMENT, HPA, "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Service", "kubernetes:core/v1:ServiceAccount",
                 "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:policy/v1:PodDisruptionBudget",
@@ -83,10 +84,14 @@ describe("kubernetes workload (on eks and gke)", () => {
         assert.deepEqual(input(one(await render("eks"), "kubernetes:policy/v1:PodDisruptionBudget"), "spec.maxUnavailable"), 1);
     });
 
-    it("installs prometheus-adapter with the queue-length rule only when asked", async () => {
+    it("installs prometheus-adapter with the queue-length rule, and a Prometheus for it to query, only when asked", async () => {
         assert.equal(all(await render("gke"), "kubernetes:helm.sh/v3:Release").length, 0);
-        const release = one(await render("gke", { "model-serving:installMetricsAdapter": "true" }), "kubernetes:helm.sh/v3:Release");
-        assert.equal(input(release, "chart"), "prometheus-adapter");
+        const releases = all(await render("gke", { "model-serving:installMetricsAdapter": "true" }), "kubernetes:helm.sh/v3:Release");
+        const release = releases.find((r) => input(r, "chart") === "prometheus-adapter")!;
+        const prometheus = releases.find((r) => input(r, "chart") === "prometheus")!;
+        assert.equal(input(release, "name"), "prometheus-adapter-test", "release names carry the stack");
+        assert.equal(input(release, "values.prometheus.url"), `http://${String(input(prometheus, "name"))}-server.monitoring.svc`, "the adapter queries the Prometheus installed with it");
+        assert.equal(input(prometheus, "namespace"), "monitoring");
         assert.equal(input(release, "repositoryOpts.repo"), "https://prometheus-community.github.io/helm-charts");
         assert.match(String(input(release, "values.rules.custom.0.seriesQuery")), /^inference_queue_length\{/);
     });

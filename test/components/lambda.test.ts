@@ -6,7 +6,7 @@ describe("lambda backend", () => {
         const stack = await render("lambda", { "model-serving:cpu": "2", "model-serving:memory": "2Gi", "model-serving:maxReplicas": "40", "model-serving:lambdaArchitecture": "arm64" });
         const fn = one(stack, "aws:lambda/function:Function");
         assert.equal(input(fn, "packageType"), "Image");
-        assert.equal(input(fn, "imageUri"), "123456789012.dkr.ecr.us-east-1.amazonaws.com/property-valuation-test:1");
+        assert.match(String(input(fn, "imageUri")), /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/property-valuation-test@sha256:[0-9a-f]{64}$/, "the pushed Lambda image, by digest");
         assert.equal(input(fn, "memorySize"), 3538);
         assert.equal(input(fn, "timeout"), 30);
         assert.deepEqual(input(fn, "architectures"), ["arm64"]);
@@ -45,7 +45,7 @@ describe("lambda backend", () => {
         assert.equal(all(stack, "aws:lambda/functionUrl:FunctionUrl").length, 0);
         const integration = one(stack, "aws:apigatewayv2/integration:Integration");
         assert.equal(input(integration, "payloadFormatVersion"), "2.0");
-        assert.match(String(input(integration, "integrationUri")), /function:property-valuation-lambda-function-[0-9a-f]+:live\/invocations$/);
+        assert.match(String(input(integration, "integrationUri")), /function:property-valuation-test:live\/invocations$/);
         assert.equal(input(one(stack, "aws:apigatewayv2/route:Route"), "authorizationType"), "AWS_IAM");
         assert.equal(input(one(stack, "aws:lambda/permission:Permission"), "principal"), "apigateway.amazonaws.com");
         assert.match(String(stack.outputs.url), /execute-api\.us-east-1\.amazonaws\.com$/);
@@ -74,8 +74,10 @@ describe("lambda backend", () => {
     });
 
     it("uses an explicit image reference instead of the stack's repository when one is configured", async () => {
-        const stack = await render("lambda", { "model-serving:image": "111122223333.dkr.ecr.us-east-1.amazonaws.com/shared/pv@sha256:abc" });
-        assert.equal(input(one(stack, "aws:lambda/function:Function"), "imageUri"), "111122223333.dkr.ecr.us-east-1.amazonaws.com/shared/pv@sha256:abc");
+        const prebuilt = `111122223333.dkr.ecr.us-east-1.amazonaws.com/shared/pv@sha256:${"ab".repeat(32)}`;
+        const stack = await render("lambda", { "model-serving:image": prebuilt });
+        assert.equal(input(one(stack, "aws:lambda/function:Function"), "imageUri"), prebuilt);
+        assert.equal(all(stack, "docker-build:index:Image").length, 0, "a prebuilt image skips the build");
     });
 
     it("declares no Kubernetes, GCP or cluster resources", async () => {

@@ -31,7 +31,7 @@ describe("offline render (plan/render.ts)", () => {
         const update = await renderStack({ stack, config, preview: false });
         assert.ok(isUnknown(fn(preview).inputs.imageUri));
         assert.ok(isUnknown(preview.outputs.url));
-        assert.match(String(fn(update).inputs.imageUri), /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/property-valuation-dev:1$/);
+        assert.match(String(fn(update).inputs.imageUri), /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/property-valuation-dev@sha256:[0-9a-f]{64}$/);
     });
 
     it("rejects an invalid stack with the validation message", async () => {

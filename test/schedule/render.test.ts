@@ -94,7 +94,7 @@ describe("scheduled scaling rendered per backend (Pulumi mocks)", () => {
         const all = await render(() => {
             new ScheduledMinInstances("svc-schedule", {
                 project: "proj", region: "europe-west1", serviceName: "property-valuation",
-                runtimeServiceAccountEmail: "runtime@proj.iam.gserviceaccount.com", schedule: SCHEDULE, accountPrefix: "property-valuation",
+                runtimeServiceAccountEmail: "runtime@proj.iam.gserviceaccount.com", schedule: SCHEDULE, accountPrefix: "property-valuation", stack: "test",
             });
         });
         const [grant] = ofType(all, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember");
@@ -111,6 +111,6 @@ describe("scheduled scaling rendered per backend (Pulumi mocks)", () => {
         );
         const body = Buffer.from(String(at(evening, "httpTarget", "body")), "base64").toString();
         assert.deepEqual(JSON.parse(body), { scaling: { minInstanceCount: 6 } });
-        assert.equal(at(evening, "httpTarget", "oauthToken", "serviceAccountEmail"), "property-valuation-sched@proj.iam.gserviceaccount.com");
+        assert.equal(at(evening, "httpTarget", "oauthToken", "serviceAccountEmail"), "property-valuation-sched-9f86@proj.iam.gserviceaccount.com", "the account id carries a hash of the stack");
     });
 });

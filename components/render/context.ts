@@ -1,0 +1,114 @@
+import * as aws from "@pulumi/aws";
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsArtifacts } from "../backends/aws-artifacts";
+import { GcpArtifacts } from "../backends/gcp-artifacts";
+import { ServiceImage, type ImageArchitecture, type ImageTarget } from "../backends/image";
+import * as naming from "../naming";
+import type { ServiceSpec } from "../spec";
+
+/** What one backend's render hands back to ModelService (and a hybrid's render to its own wiring). */
+export interface Rendered {
+    /** Where callers reach the service. */
+    url: pulumi.Output<string>;
+    /** The image the main workload runs, pinned by digest when built here. */
+    image: pulumi.Output<string>;
+    /** Names of the main resources, for outputs and runbooks. */
+    resourceNames: Record<string, pulumi.Input<string>>;
+    /** hybrid only: the private overflow's URL. */
+    overflowUrl?: pulumi.Output<string>;
+    /** Kubernetes backends: a kubeconfig for other stacks (new clusters only). */
+    kubeconfig?: pulumi.Output<string>;
+}
+
+/** Where a render declares its resources. */
+export interface RenderContext {
+    /** Prefix of every logical name (the ModelService's name, or "<name>-hybrid" inside a hybrid). */
+    name: string;
+    /** The cloud-independent service. */
+    service: ServiceSpec;
+    /** Parent of every component the render declares. */
+    parent: pulumi.Resource;
+    /** The stack being deployed (physical names carry it). */
+    stack: string;
+    /** Registries, buckets and images, created once per cloud however many renders ask for them. */
+    artifacts: ArtifactStore;
+}
+
+/** Options of every component a render declares directly. */
+export function childOf(ctx: RenderContext, opts: pulumi.ComponentResourceOptions = {}): pulumi.ComponentResourceOptions {
+    return { ...opts, parent: ctx.parent };
+}
+
+/**
+ * The stack's registry and model bucket per cloud, and one image build per target and architecture: a hybrid's two
+ * halves share them, and no render constructs artifacts of its own.
+ */
+export class ArtifactStore {
+    private aws?: AwsArtifacts;
+    private gcp?: GcpArtifacts;
+    private readonly images = new Map<string, pulumi.Output<string>>();
+
+    constructor(private readonly ctx: Omit<RenderContext, "artifacts">) {}
+
+    /** ECR repository and S3 model bucket in `region`. */
+    public awsArtifacts(region: string): AwsArtifacts {
+        this.aws ??= new AwsArtifacts(`${this.ctx.name}-artifacts`, {
+            serviceName: this.ctx.service.name, repositoryName: naming.stackScopedName(this.ctx.service.name, this.ctx.stack), region,
+            retain: this.ctx.service.deletionPolicy === "retain",
+        }, { parent: this.ctx.parent });
+        return this.aws;
+    }
+
+    /** Artifact Registry repository and GCS model bucket in `region` of `project`. */
+    public gcpArtifacts(region: string, project: string): GcpArtifacts {
+        this.gcp ??= new GcpArtifacts(`${this.ctx.name}-artifacts`, {
+            serviceName: this.ctx.service.name, repositoryName: naming.stackScopedName(this.ctx.service.name, this.ctx.stack), region, project,
+            retain: this.ctx.service.deletionPolicy === "retain",
+        }, { parent: this.ctx.parent });
+        return this.gcp;
+    }
+
+    /**
+     * The image of `target` in the stack's ECR repository: `prebuilt` when the config names one (CI built it),
+     * otherwise built and pushed here with an ECR token from the provider.
+     */
+    public awsImage(region: string, target: ImageTarget, architecture: ImageArchitecture, prebuilt: string | undefined): pulumi.Output<string> {
+        if (prebuilt) return pulumi.output(prebuilt);
+        const artifacts = this.awsArtifacts(region);
+        return this.image(artifacts, target, architecture, () => {
+            const token = aws.ecr.getAuthorizationTokenOutput({ registryId: artifacts.repository.registryId, region }, { parent: artifacts });
+            return {
+                repository: artifacts.repository.repositoryUrl,
+                registry: { address: artifacts.repository.repositoryUrl.apply((url) => url.split("/")[0]), username: token.userName, password: token.password },
+            };
+        });
+    }
+
+    /** The image of `target` in the stack's Artifact Registry repository, pushed with the provider's access token. */
+    public gcpImage(region: string, project: string, target: ImageTarget, architecture: ImageArchitecture, prebuilt: string | undefined): pulumi.Output<string> {
+        if (prebuilt) return pulumi.output(prebuilt);
+        const artifacts = this.gcpArtifacts(region, project);
+        return this.image(artifacts, target, architecture, () => {
+            const client = gcp.organizations.getClientConfigOutput({ parent: artifacts });
+            return {
+                repository: artifacts.repositoryUrl,
+                registry: { address: `${region}-docker.pkg.dev`, username: "oauth2accesstoken", password: client.accessToken },
+            };
+        });
+    }
+
+    private image(
+        artifacts: pulumi.Resource, target: ImageTarget, architecture: ImageArchitecture,
+        push: () => Pick<ConstructorParameters<typeof ServiceImage>[1], "repository" | "registry">,
+    ): pulumi.Output<string> {
+        // The server build keeps the logical name "<name>-image"; other builds say what they are.
+        const suffix = target === "server" && architecture === "x86_64" ? "image" : `image-${target}-${architecture}`;
+        const key = `${target}/${architecture}`;
+        const existing = this.images.get(key);
+        if (existing) return existing;
+        const built = new ServiceImage(`${this.ctx.name}-${suffix}`, { ...push(), target, architecture }, { parent: artifacts }).ref;
+        this.images.set(key, built);
+        return built;
+    }
+}

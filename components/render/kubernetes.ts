@@ -1,0 +1,31 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { nodeTypes } from "../../policies/platform/instance-types";
+import type { ImageArchitecture } from "../backends/image";
+import { ScheduledHpaMinimum } from "../schedule/kubernetes";
+import { childOf, type RenderContext } from "./context";
+
+/** What a hybrid adds to its Kubernetes baseline: the overflow's variables and the pods' right to invoke it. */
+export interface BaselineWiring {
+    /** OVERFLOW_URL / OVERFLOW_AUTH / OVERFLOW_QUEUE_THRESHOLD for the pods. */
+    env: Record<string, pulumi.Input<string>>;
+    /** eks: IAM statements (JSON array) the pods' Pod Identity role gets besides model read. */
+    podStatements?: pulumi.Input<string>;
+    /** gke: the Cloud Run service the pods' Workload Identity account may invoke. */
+    invokeRunService?: { name: pulumi.Input<string>; location: string };
+}
+
+/** Kubernetes backends raise and lower the HPA's minReplicas on the service's schedule, if it has one. */
+export function scheduleHpaMinimum(ctx: RenderContext, namespace: pulumi.Output<string>, provider: k8s.Provider, opts: pulumi.ComponentResourceOptions = {}): void {
+    const { service } = ctx;
+    if (!service.scaling.schedule) return;
+    new ScheduledHpaMinimum(`${ctx.name}-schedule`, {
+        namespace, hpaName: service.name, schedule: service.scaling.schedule, provider,
+        labels: { "app.kubernetes.io/name": `${service.name}-schedule`, "app.kubernetes.io/part-of": service.name, "app.kubernetes.io/managed-by": "pulumi" },
+    }, childOf(ctx, opts));
+}
+
+/** The CPU architecture of a node type (the platform table), x86-64 for types it does not list and for Autopilot. */
+export function nodeArchitecture(platform: "eks" | "gke", nodeType: string | undefined): ImageArchitecture {
+    return (nodeType && nodeTypes(platform)[nodeType]?.arch) || "x86_64";
+}
