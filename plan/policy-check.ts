@@ -7,15 +7,21 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { groupViolations, resourceOf } from "./policy-report";
 import { CheckInputError, checkStack, ROOT, StackCheck } from "./policy-stack";
 
 const USAGE = "usage: npm run policy:check -- (--stack <name> | --config-file <path/to/Pulumi.<stack>.yaml>) [--policy-config <file>] [--resolved] [--json]";
 
 function report(check: StackCheck, elapsedMs: number): string {
     const lines = [`policy pack ${check.packName}: ${check.policyCount} policies, stack ${check.stack} (${check.resourceCount} resources), config ${check.policyConfigFile}`];
-    for (const name of check.unknownPolicies) lines.push(`warning: ${check.policyConfigFile} configures "${name}", which is not a policy of this pack`);
-    for (const v of check.violations) {
-        lines.push(`[${v.enforcementLevel}] ${v.policyName}  ${v.urn ?? "(stack)"}`, `    ${v.message.replace(/\n/g, "\n    ")}`);
+    for (const g of groupViolations(check.violations)) {
+        const indent = (text: string) => `    ${text.replace(/\n/g, "\n    ")}`;
+        if (g.urns.length === 1) {
+            lines.push(`[${g.enforcementLevel}] ${g.policyName}  ${g.urns[0] ?? "(stack)"}`, indent(g.message));
+        } else {
+            lines.push(`[${g.enforcementLevel}] ${g.policyName}  (${g.urns.length} resources, one cause)`, indent(g.message),
+                indent(`on: ${g.urns.map((urn) => (urn ? resourceOf(urn) : "(stack)")).join(", ")}`));
+        }
     }
     const mandatory = check.violations.filter((v) => v.enforcementLevel === "mandatory").length;
     lines.push(`${mandatory} mandatory, ${check.violations.length - mandatory} advisory violation(s) in ${elapsedMs} ms`);
@@ -45,7 +51,7 @@ async function main(): Promise<number> {
             policyConfigFile: values["policy-config"] ? path.resolve(values["policy-config"]) : undefined,
             preview: !values.resolved,
         });
-        console.log(values.json ? JSON.stringify(check, null, 2) : report(check, Date.now() - started));
+        console.log(values.json ? JSON.stringify({ ...check, groups: groupViolations(check.violations) }, null, 2) : report(check, Date.now() - started));
         return check.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
     } catch (error) {
         if (error instanceof CheckInputError) {

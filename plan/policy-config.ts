@@ -7,6 +7,7 @@
  */
 import Ajv from "ajv";
 import { EnforcementLevel, Policies } from "@pulumi/policy";
+import { describeUnknownKey, unknownKeys } from "../policies/lib/config-keys";
 
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -48,13 +49,17 @@ export function parsePolicyPackConfig(text: string): Record<string, GivenPolicyC
 
 export interface ReconciledConfig {
     config: Record<string, EffectivePolicyConfig>;
-    /** Schema violations, one line per problem, prefixed with the policy name (the engine refuses to run with any). */
+    /**
+     * Schema violations and unknown keys, one line per problem, prefixed with the policy name. The engine refuses
+     * to run with a schema violation; an unknown setting the pack itself refuses when the policy runs; an
+     * unknown policy name the engine ignores, so it is refused here before it silently does nothing.
+     */
     errors: string[];
-    /** Config keys that name no policy of the pack (the engine ignores them; usually a typo). */
+    /** Top-level keys that name no policy of the pack (each also in `errors`, with the nearest policy name). */
     unknownPolicies: string[];
 }
 
-/** Defaults, then the given config, then schema validation: the engine's ReconcilePolicyPackConfig. */
+/** Defaults, then the given config, then schema validation: the engine's ReconcilePolicyPackConfig, plus unknown keys refused. */
 export function reconcilePolicyPackConfig(
     policies: Policies,
     packEnforcementLevel: EnforcementLevel | undefined,
@@ -73,18 +78,23 @@ export function reconcilePolicyPackConfig(
     const all = given.all?.enforcementLevel;
     if (all) for (const entry of Object.values(config)) entry.enforcementLevel = all;
     const unknownPolicies: string[] = [];
+    const errors: string[] = [];
+    const policyNames = policies.map((p) => p.name);
     for (const [name, entry] of Object.entries(given)) {
         if (name === "all") continue;
         const target = config[name];
         if (!target) {
             unknownPolicies.push(name);
+            const [unknown] = unknownKeys([name], [...policyNames, "all"]);
+            errors.push(describeUnknownKey("this pack", unknown, policyNames, "policy"));
             continue;
         }
+        const known = Object.keys(policies.find((p) => p.name === name)?.configSchema?.properties ?? {});
+        errors.push(...unknownKeys(Object.keys(entry.properties), known).map((u) => `${name}: ${describeUnknownKey(name, u, known)}`));
         if (entry.enforcementLevel) target.enforcementLevel = entry.enforcementLevel;
         Object.assign(target.properties, entry.properties);
     }
     const ajv = new Ajv({ allErrors: true, strict: false });
-    const errors: string[] = [];
     for (const policy of policies) {
         if (!policy.configSchema) continue;
         const validate = ajv.compile({ type: "object", properties: policy.configSchema.properties, required: policy.configSchema.required ?? [] });

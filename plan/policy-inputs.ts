@@ -39,8 +39,8 @@ function captureDependencies(into: Map<string, Dependencies>): () => void {
     return () => { proto.registerResource = original; };
 }
 
-/** Renders a stack with dependencies recorded. */
-export async function renderForPolicies(opts: { stack: string; config: Record<string, string>; preview: boolean }): Promise<{ rendered: RenderedStack; dependencies: Map<string, Dependencies> }> {
+/** Renders a stack with dependencies recorded; `configFile` is how the program's own config errors name the file. */
+export async function renderForPolicies(opts: { stack: string; config: Record<string, string>; preview: boolean; configFile?: string }): Promise<{ rendered: RenderedStack; dependencies: Map<string, Dependencies> }> {
     const dependencies = new Map<string, Dependencies>();
     const restore = captureDependencies(dependencies);
     try {

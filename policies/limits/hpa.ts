@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, describe } from "../lib/policy";
+import { describe, finding, forTypes } from "../lib/policy";
 import { objectAt } from "../lib/props";
 import { K8S_HPA_TYPES } from "../lib/types";
 
@@ -33,11 +33,12 @@ export const k8sHpaBounds: ResourceValidationPolicy = {
             maxReplicas: { type: "integer", minimum: 1, default: 20, description: "Largest maxReplicas an HPA may declare." },
         },
     },
-    validateResource: forTypes(K8S_HPA_TYPES, (args, reportViolation) => {
+    validateResource: forTypes("k8s-hpa-bounds", K8S_HPA_TYPES, (args, reportViolation) => {
         const bounds = args.getConfig<ReplicaBounds>();
         const problems = hpaProblems(args.props.spec, bounds);
         if (problems.length > 0) {
-            reportViolation(`${describe(args)}: ${problems.join("; ")}. Allowed: ${bounds.minReplicas} ≤ minReplicas ≤ maxReplicas ≤ ${bounds.maxReplicas}.`);
+            reportViolation(finding(`${describe(args)}: ${problems.join("; ")}`, `${bounds.minReplicas} ≤ minReplicas ≤ maxReplicas ≤ ${bounds.maxReplicas}`,
+                "keep the HPA's range inside the bounds; for more capacity give each replica more cpu within k8s-container-resources' maxima"));
         }
     }),
 };

@@ -1,11 +1,13 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, describe } from "../lib/policy";
-import { LAMBDA_FUNCTION } from "../lib/types";
+import { describe, finding, forTypes } from "../lib/policy";
+import { LAMBDA_FUNCTION, LAMBDA_PROVISIONED_CONCURRENCY } from "../lib/types";
+import { LAMBDA } from "../platform/limits";
 
 export interface LambdaBounds {
     maxMemorySize: number;
     maxTimeout: number;
     maxReservedConcurrentExecutions: number;
+    maxProvisionedConcurrentExecutions: number;
 }
 
 /** AWS's own defaults when a property is left out: 128 MB and 3 seconds. */
@@ -21,33 +23,59 @@ export function lambdaProblems(props: Record<string, unknown>, bounds: LambdaBou
     const timeout = props.timeout ?? AWS_DEFAULT_TIMEOUT;
     const reserved = props.reservedConcurrentExecutions;
     const problems: string[] = [];
-    if (typeof memorySize !== "number" || memorySize < 128 || memorySize > bounds.maxMemorySize) {
-        problems.push(`memorySize ${String(memorySize)} MB is outside 128..${bounds.maxMemorySize} MB`);
+    if (typeof memorySize !== "number" || memorySize < LAMBDA.memoryMb.min || memorySize > bounds.maxMemorySize) {
+        problems.push(`memorySize ${String(memorySize)} MB is outside ${LAMBDA.memoryMb.min}..${bounds.maxMemorySize} MB`);
     }
     if (typeof timeout !== "number" || timeout < 1 || timeout > bounds.maxTimeout) {
         problems.push(`timeout ${String(timeout)} s is outside 1..${bounds.maxTimeout} s`);
     }
     if (reserved === undefined || reserved === -1) {
         problems.push("reservedConcurrentExecutions is not set (the function could take the account's whole concurrency)");
-    } else if (typeof reserved !== "number" || reserved < 1 || reserved > bounds.maxReservedConcurrentExecutions) {
-        problems.push(`reservedConcurrentExecutions ${String(reserved)} is outside 1..${bounds.maxReservedConcurrentExecutions}`);
+    } else if (typeof reserved !== "number" || reserved < 1) {
+        problems.push(`reservedConcurrentExecutions ${String(reserved)} is not a positive number`);
+    } else if (reserved > bounds.maxReservedConcurrentExecutions) {
+        problems.push(`reservedConcurrentExecutions ${reserved} (the most instances the function may run at once) exceeds the allowed maximum ${bounds.maxReservedConcurrentExecutions}`);
     }
     return problems;
 }
 
+/** Why a provisioned concurrency (instances kept warm, billed while idle) is too large, or undefined. */
+export function provisionedConcurrencyProblem(props: Record<string, unknown>, bounds: LambdaBounds): string | undefined {
+    const provisioned = props.provisionedConcurrentExecutions;
+    if (typeof provisioned !== "number" || provisioned < 1) return `provisionedConcurrentExecutions ${JSON.stringify(provisioned)} is not a positive number`;
+    if (provisioned > bounds.maxProvisionedConcurrentExecutions) {
+        return `provisionedConcurrentExecutions ${provisioned} (instances kept warm and billed while idle) exceeds the allowed maximum ${bounds.maxProvisionedConcurrentExecutions}`;
+    }
+    return undefined;
+}
+
 export const lambdaLimits: ResourceValidationPolicy = {
     name: "lambda-limits",
-    description: "Lambda functions keep memorySize and timeout within the configured bounds and set reservedConcurrentExecutions.",
+    description: "Lambda functions keep memorySize, timeout and reservedConcurrentExecutions within the configured bounds; provisioned concurrency stays under its cap.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             maxMemorySize: { type: "integer", minimum: 128, maximum: 10240, default: 3008, description: "Largest memorySize in MB." },
             maxTimeout: { type: "integer", minimum: 1, maximum: 900, default: 60, description: "Largest timeout in seconds." },
-            maxReservedConcurrentExecutions: { type: "integer", minimum: 1, default: 100, description: "Largest reservedConcurrentExecutions." },
+            maxReservedConcurrentExecutions: { type: "integer", minimum: 1, default: 100, description: "Largest reservedConcurrentExecutions (the function's concurrency ceiling)." },
+            maxProvisionedConcurrentExecutions: { type: "integer", minimum: 1, default: 10, description: "Largest provisionedConcurrentExecutions (warm instances billed while idle)." },
         },
     },
-    validateResource: forTypes([LAMBDA_FUNCTION], (args, reportViolation) => {
-        const problems = lambdaProblems(args.props, args.getConfig<LambdaBounds>());
-        if (problems.length > 0) reportViolation(`${describe(args)}: ${problems.join("; ")}.`);
+    validateResource: forTypes("lambda-limits", [LAMBDA_FUNCTION, LAMBDA_PROVISIONED_CONCURRENCY], (args, reportViolation) => {
+        const bounds = args.getConfig<LambdaBounds>();
+        if (args.type === LAMBDA_PROVISIONED_CONCURRENCY) {
+            const problem = provisionedConcurrencyProblem(args.props, bounds);
+            if (problem) {
+                reportViolation(finding(`${describe(args)}: ${problem}`, `1..${bounds.maxProvisionedConcurrentExecutions} provisioned executions`,
+                    "keep fewer instances warm (on the ModelService, a lower minReplicas) and let on-demand concurrency take the peaks"));
+            }
+            return;
+        }
+        const problems = lambdaProblems(args.props, bounds);
+        if (problems.length > 0) {
+            reportViolation(finding(`${describe(args)}: ${problems.join("; ")}`,
+                `memorySize ≤ ${bounds.maxMemorySize} MB, timeout ≤ ${bounds.maxTimeout} s, reservedConcurrentExecutions 1..${bounds.maxReservedConcurrentExecutions}`,
+                "size the function within the bounds (on the ModelService: cpu/memory, requestTimeoutSeconds, and maxReplicas for the reserved concurrency)"));
+        }
     }),
 };

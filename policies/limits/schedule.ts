@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { describe, forTypes } from "../lib/policy";
+import { describe, finding, forTypes } from "../lib/policy";
 import { arrayAt, objectAt, readKnown } from "../lib/props";
 
 export const AAS_SCHEDULED_ACTION = "aws:appautoscaling/scheduledAction:ScheduledAction";
@@ -74,9 +74,13 @@ export const scheduledCapacityBounds: ResourceValidationPolicy = {
             maxScheduledMinimum: { type: "integer", minimum: 0, default: 20, description: "Largest minimum capacity a schedule may set (replicas, instances or provisioned concurrency)." },
         },
     },
-    validateResource: forTypes([AAS_SCHEDULED_ACTION, CLOUD_SCHEDULER_JOB, K8S_CRONJOB], (args, reportViolation) => {
+    validateResource: forTypes("scheduled-capacity-bounds", [AAS_SCHEDULED_ACTION, CLOUD_SCHEDULER_JOB, K8S_CRONJOB], (args, reportViolation) => {
         if (scheduledMinimums(args.type, args.props).length === 0) return args.notApplicable("schedules no minimum capacity");
-        const problems = scheduledMinimumProblems(args.type, args.props, args.getConfig<ScheduleBounds>());
-        if (problems.length > 0) reportViolation(`${describe(args)}: ${problems.join("; ")}.`);
+        const bounds = args.getConfig<ScheduleBounds>();
+        const problems = scheduledMinimumProblems(args.type, args.props, bounds);
+        if (problems.length > 0) {
+            reportViolation(finding(`${describe(args)}: ${problems.join("; ")}`, `scheduled minimums are whole numbers ≤ ${bounds.maxScheduledMinimum}`,
+                "lower the schedule's minimum (on the ModelService: scalingSchedule) and let the autoscaler add capacity on demand"));
+        }
     }),
 };

@@ -3,7 +3,7 @@ import { arrayAt, objectAt, readKnown } from "../lib/props";
 import * as t from "../lib/types";
 import { CLOUD_SCHEDULER_JOB } from "../limits/schedule";
 
-/** One place a resource puts data or compute: a known location, a value unknown at preview, or none at all. */
+/** One place a resource puts data or compute: a known location, or one that cannot be determined. */
 export type Placement =
     | { where: string; location: string }
     | { where: string; unknown: string };
@@ -14,10 +14,16 @@ export interface LocatedResource {
     provider?: PolicyProviderResource;
 }
 
-/** AWS types that always live in one region, taken from the resource's `region` or else from its provider. */
-const AWS_REGIONAL_TYPES: readonly string[] = [...t.S3_BUCKET_TYPES, t.ECR_REPOSITORY, t.EKS_CLUSTER, t.LAMBDA_FUNCTION];
-/** GCP types whose `location` may fall back to the provider's region or zone. */
-const GCP_LOCATION_TYPES: readonly string[] = [t.GKE_CLUSTER, t.GKE_NODE_POOL, t.CLOUD_RUN_SERVICE, t.ARTIFACT_REGISTRY_REPOSITORY];
+/**
+ * AWS services whose resources are global (no region of their own). Every other AWS resource lives in one
+ * region — its own `region` property (provider v7), else its provider's — so a data store of any type is
+ * located without a per-type list.
+ */
+const AWS_GLOBAL_MODULES = ["iam", "route53", "cloudfront", "organizations", "budgets", "shield", "globalaccelerator", "waf", "costexplorer", "account", "identitystore", "ssoadmin", "s3control"];
+/** GCP types whose `location` falls back to the provider's region (or, for GKE, its zone) when unset. */
+const GCP_PROVIDER_LOCATED: readonly string[] = [t.GKE_CLUSTER, t.GKE_NODE_POOL, t.CLOUD_RUN_SERVICE, t.CLOUD_RUN_V1_SERVICE, t.ARTIFACT_REGISTRY_REPOSITORY];
+/** GCP types that pick a location of their own when none is given. */
+const GCP_DEFAULT_LOCATIONS: Record<string, string> = { [t.BIGQUERY_DATASET]: "US" };
 
 function placementAt(where: string, read: () => unknown, missing?: string): Placement[] {
     const value = readKnown(read);
@@ -26,29 +32,52 @@ function placementAt(where: string, read: () => unknown, missing?: string): Plac
     return missing === undefined ? [] : [{ where, unknown: missing }];
 }
 
-/** One placement per entry of a list property (zones, node locations, data locations); an unknown list is one unknown placement. */
-function listPlacements(where: string, read: () => unknown): Placement[] {
+/** One placement per entry of a list property, reading `field` of each entry when given; an unknown list is one unknown placement. */
+function listPlacements(where: string, read: () => unknown, field?: string, toLocation: (value: string) => string = (v) => v): Placement[] {
     const list = readKnown(read);
     if (!list.known) return [{ where, unknown: `${list.path} is computed and cannot be known at preview` }];
     const entries = arrayAt(list.value);
-    return entries.flatMap((_, i) => placementAt(`${where}[${i}]`, () => entries[i]));
+    return entries.flatMap((entry, i) => {
+        const at = field ? `${where}[${i}].${field}` : `${where}[${i}]`;
+        return placementAt(at, () => (field ? objectAt(entry)?.[field] : entries[i])).map((p) => ("location" in p ? { where: p.where, location: toLocation(p.location) } : p));
+    });
 }
 
 function providerField(provider: PolicyProviderResource | undefined, field: string): () => unknown {
     return () => (provider ? provider.props[field] : undefined);
 }
 
-/** Where a GCP resource without its own location lands: Cloud Run and Artifact Registry use the provider's region, GKE its zone, else its region. */
-function providerPlacement(type: string, provider: PolicyProviderResource | undefined): Placement[] {
-    const zone = type === t.GKE_CLUSTER || type === t.GKE_NODE_POOL ? placementAt("provider zone", providerField(provider, "zone")) : [];
-    return zone.length > 0 ? zone : placementAt("provider region", providerField(provider, "region"));
+/** The region in an ARN ("arn:aws:backup:eu-west-1:123456789012:backup-vault:x" → "eu-west-1"); the ARN itself when it has none. */
+export function regionOfArn(arn: string): string {
+    const parts = arn.split(":");
+    return parts.length > 3 && parts[3] !== "" ? parts[3] : arn;
+}
+
+/** Copies and replicas an AWS resource keeps in other regions: DynamoDB global tables, Backup copy actions, Secrets Manager replicas. */
+function awsCopies(type: string, props: Record<string, unknown>): Placement[] {
+    if (type === t.DYNAMODB_TABLE || type === t.DYNAMODB_GLOBAL_TABLE) return listPlacements("replicas", () => props.replicas, "regionName");
+    if (type === t.SECRETSMANAGER_SECRET) return listPlacements("replicas", () => props.replicas, "region");
+    if (type === t.BACKUP_PLAN) {
+        const rules = readKnown(() => props.rules);
+        if (!rules.known) return [{ where: "rules", unknown: `${rules.path} is computed and cannot be known at preview` }];
+        return arrayAt(rules.value).flatMap((rule, i) => listPlacements(`rules[${i}].copyActions`, () => objectAt(rule)?.copyActions, "destinationVaultArn", regionOfArn));
+    }
+    return [];
+}
+
+/** Locations a GCP resource names in nested fields: Secret Manager replicas, Pub/Sub persistence regions. */
+function gcpNested(props: Record<string, unknown>): Placement[] {
+    return [
+        ...listPlacements("replication.userManaged.replicas", () => objectAt(objectAt(props.replication)?.userManaged)?.replicas, "location"),
+        ...listPlacements("messageStoragePolicy.allowedPersistenceRegions", () => objectAt(props.messageStoragePolicy)?.allowedPersistenceRegions),
+    ];
 }
 
 /**
  * Where a resource is located, field by field, the way the provider would resolve it: an explicit property
- * first, else the provider's region or zone. A located resource whose location cannot be determined yields
- * an `unknown` placement, so the caller reports it instead of passing it. Any AWS resource's own region and
- * availability zones, and any GCP resource's own region and zone, count too (subnets, instances, disks).
+ * first, else the provider's region or zone, else the service's own default. A located resource whose location
+ * cannot be determined yields an `unknown` placement, so the caller reports it instead of passing it. Copies and
+ * replicas in other regions count as placements of the resource.
  */
 export function placementsOf(resource: LocatedResource): Placement[] {
     const { type, props, provider } = resource;
@@ -60,22 +89,29 @@ export function placementsOf(resource: LocatedResource): Placement[] {
     }
     if (type.startsWith("aws:")) {
         const zones = [...placementAt("availabilityZone", () => props.availabilityZone), ...listPlacements("availabilityZones", () => props.availabilityZones)];
+        const global = AWS_GLOBAL_MODULES.includes(type.slice(4, type.indexOf("/")));
         const own = placementAt("region", () => props.region);
-        if (own.length > 0 || !AWS_REGIONAL_TYPES.includes(type)) return [...own, ...zones];
-        return [...placementAt("provider region", providerField(provider, "region"), "neither the resource nor its provider sets a region"), ...zones];
+        const region = own.length > 0 || global ? own
+            : placementAt("provider region", providerField(provider, "region"), "neither the resource nor its provider sets a region");
+        return [...region, ...zones, ...awsCopies(type, props)];
     }
+    if (!type.startsWith("gcp:") || type === CLOUD_SCHEDULER_JOB) return []; // Cloud Scheduler: schedule-residency's.
     if (type === t.GCS_BUCKET) {
         const custom = listPlacements("customPlacementConfig.dataLocations", () => objectAt(props.customPlacementConfig)?.dataLocations);
         if (custom.length > 0) return custom;
         return placementAt("location", () => props.location, "location is not set");
     }
-    if (GCP_LOCATION_TYPES.includes(type)) {
-        const own = placementAt("location", () => props.location);
-        const location = own.length > 0 ? own : providerPlacement(type, provider);
-        if (location.length === 0) return [{ where: "location", unknown: "neither location nor the provider's zone or region is set" }];
-        return [...location, ...listPlacements("nodeLocations", () => props.nodeLocations)];
-    }
-    // Cloud Scheduler jobs are schedule-residency's (it also resolves their provider region): not reported twice.
-    if (type.startsWith("gcp:") && type !== CLOUD_SCHEDULER_JOB) return [...placementAt("region", () => props.region), ...placementAt("zone", () => props.zone)];
-    return [];
+    const own = [...placementAt("location", () => props.location), ...placementAt("locationId", () => props.locationId)];
+    const fallback = own.length > 0 ? own
+        : GCP_DEFAULT_LOCATIONS[type] !== undefined ? [{ where: "location (unset, the service's default)", location: GCP_DEFAULT_LOCATIONS[type] }]
+            : GCP_PROVIDER_LOCATED.includes(type) ? providerPlacement(type, provider) : [];
+    if (fallback.length === 0 && GCP_PROVIDER_LOCATED.includes(type)) return [{ where: "location", unknown: "neither location nor the provider's zone or region is set" }];
+    return [...fallback, ...placementAt("region", () => props.region), ...placementAt("zone", () => props.zone),
+        ...listPlacements("nodeLocations", () => props.nodeLocations), ...gcpNested(props)];
+}
+
+/** Where a GCP resource without its own location lands: GKE in the provider's zone, else its region. */
+function providerPlacement(type: string, provider: PolicyProviderResource | undefined): Placement[] {
+    const zone = type === t.GKE_CLUSTER || type === t.GKE_NODE_POOL ? placementAt("provider zone", providerField(provider, "zone")) : [];
+    return zone.length > 0 ? zone : placementAt("provider region", providerField(provider, "region"));
 }

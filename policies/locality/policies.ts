@@ -1,14 +1,13 @@
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { describeResidency } from "../platform/regions";
-import { describe } from "../lib/policy";
+import { describe, finding } from "../lib/policy";
 import { arrayAt, objectAt, readKnown } from "../lib/props";
 import * as t from "../lib/types";
 import { placementsOf } from "./locations";
-import { ResidencyConfig, residencyConfigSchema, residencyFrom, residencyProblem } from "./residency";
+import { ResidencyConfig, residencyConfigSchema, residencyFix, residencyFrom, residencyProblem, residencyRequirement } from "./residency";
 
 export const dataResidency: ResourceValidationPolicy = {
     name: "data-residency",
-    description: "Providers and every located resource (S3, ECR, EKS, Lambda, any per-resource AWS region; GKE, Cloud Run, GCS, Artifact Registry) stay inside the configured residency.",
+    description: "Providers and every located resource stay inside the configured residency: any regional AWS resource (own region, else the provider's; zones; DynamoDB replicas, Backup copy destinations, Secrets Manager replicas) and any GCP resource's location, region, zone and replicas (GKE, Cloud Run v1/v2, GCS, BigQuery, KMS, Artifact Registry, ...).",
     enforcementLevel: "mandatory",
     configSchema: residencyConfigSchema,
     validateResource: (args, reportViolation) => {
@@ -17,11 +16,12 @@ export const dataResidency: ResourceValidationPolicy = {
         if (placements.length === 0) return args.notApplicable("the resource has no location of its own");
         for (const placement of placements) {
             if ("unknown" in placement) {
-                reportViolation(`${describe(args)} ${placement.where}: ${placement.unknown}; a located resource must name its location so residency ${describeResidency(residency)} can be checked.`);
+                reportViolation(finding(`${describe(args)} ${placement.where}: ${placement.unknown}`, `a located resource names its location; ${residencyRequirement(residency)}`,
+                    "set the location explicitly (or on the provider), as a literal rather than a value computed by another resource"));
                 continue;
             }
             const problem = residencyProblem(placement.location, residency);
-            if (problem) reportViolation(`${describe(args)} ${placement.where} ${problem}.`);
+            if (problem) reportViolation(finding(`${describe(args)} ${placement.where} ${problem}`, residencyRequirement(residency), residencyFix(residency)));
         }
     },
 };
@@ -48,20 +48,23 @@ export const replicationResidency: StackValidationPolicy = {
         const checkBucketTarget = (source: PolicyResource, where: string, read: () => unknown) => {
             const arn = readKnown(read);
             if (!arn.known) {
-                reportViolation(`${describe(source)} ${where}: the destination bucket cannot be known at preview (${arn.path} is computed); residency ${describeResidency(residency)} cannot be checked.`, source.urn);
+                reportViolation(finding(`${describe(source)} ${where}: the destination bucket cannot be known at preview (${arn.path} is computed)`,
+                    residencyRequirement(residency), "replicate to a bucket this stack manages, so its region is known"), source.urn);
                 return;
             }
             const name = bucketNameFromArn(String(arn.value));
             const target = buckets.find((b) => readKnown(() => b.props.bucket).known && b.props.bucket === name);
             if (!target) {
-                reportViolation(`${describe(source)} ${where}: destination bucket "${name}" is not managed by this stack, so its region cannot be known; manage it here or drop the rule.`, source.urn);
+                reportViolation(finding(`${describe(source)} ${where}: destination bucket "${name}" is not managed by this stack, so its region cannot be known`,
+                    residencyRequirement(residency), "declare the destination bucket in this stack (in an allowed region)"), source.urn);
                 return;
             }
             const region = bucketRegion(target);
-            if ("unknown" in region) reportViolation(`${describe(source)} ${where}: destination ${describe(target)}: ${region.unknown}.`, source.urn);
-            else {
+            if ("unknown" in region) {
+                reportViolation(finding(`${describe(source)} ${where}: destination ${describe(target)}: ${region.unknown}`, residencyRequirement(residency), "set the destination bucket's region"), source.urn);
+            } else {
                 const problem = residencyProblem(region.location, residency);
-                if (problem) reportViolation(`${describe(source)} ${where}: destination ${describe(target)} ${problem}.`, source.urn);
+                if (problem) reportViolation(finding(`${describe(source)} ${where}: destination ${describe(target)} ${problem}`, residencyRequirement(residency), residencyFix(residency)), source.urn);
             }
         };
         let checked = 0;
@@ -81,10 +84,10 @@ export const replicationResidency: StackValidationPolicy = {
                         const region = readKnown(() => objectAt(destination)?.region);
                         const where = `replicationConfiguration.rules[${i}].destinations[${j}].region`;
                         if (!region.known || typeof region.value !== "string") {
-                            reportViolation(`${describe(resource)} ${where} cannot be known at preview.`, resource.urn);
+                            reportViolation(finding(`${describe(resource)} ${where} cannot be known at preview`, residencyRequirement(residency), "name the destination region literally"), resource.urn);
                         } else {
                             const problem = residencyProblem(region.value, residency);
-                            if (problem) reportViolation(`${describe(resource)} ${where} ${problem}.`, resource.urn);
+                            if (problem) reportViolation(finding(`${describe(resource)} ${where} ${problem}`, residencyRequirement(residency), residencyFix(residency)), resource.urn);
                         }
                     });
                 });

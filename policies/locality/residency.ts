@@ -1,5 +1,5 @@
 import { PolicyConfigSchema } from "@pulumi/policy";
-import { allowedBy, describeResidency, jurisdictionOf, regionOf, Residency, RESIDENCY_AREAS, ResidencyArea } from "../platform/regions";
+import { allowedBy, jurisdictionOf, regionOf, Residency, RESIDENCY_AREAS, ResidencyArea } from "../platform/regions";
 
 /** The residency part of a locality policy's config: an area preset, optionally narrowed to explicit regions. */
 export interface ResidencyConfig {
@@ -43,12 +43,34 @@ export function regionsOfLocation(location: string): string[] {
 
 /**
  * Why a location breaks a residency, or undefined when it respects it. Every region the location stores data
- * in must be allowed; a location no table knows never satisfies a restriction.
+ * in must be allowed; a location no table knows never satisfies a restriction. The wording names the actual
+ * reason: the jurisdiction, the explicit region list, or a location the tables do not know.
  */
 export function residencyProblem(location: string, residency: Residency): string | undefined {
     const regions = regionsOfLocation(location);
     const outside = regions.filter((region) => !allowedBy(residency, region));
     if (outside.length === 0) return undefined;
-    const where = outside.map((region) => `${region} (${jurisdictionOf(region) ?? "unknown jurisdiction"})`).join(", ");
-    return `"${location}" stores data in ${where}, outside the residency ${describeResidency(residency)}`;
+    const reason = (region: string) => {
+        const jurisdiction = jurisdictionOf(region);
+        if (jurisdiction === undefined) return "is not a region the pack's table knows, so it cannot be shown to be inside the residency";
+        if (residency.area !== "any" && jurisdiction !== residency.area) return `is in jurisdiction ${jurisdiction}, not ${residency.area}`;
+        return `is not one of the allowed regions ${residency.regions?.join(", ")}`;
+    };
+    if (regions.length === 1) {
+        const region = regions[0];
+        return region === location.trim().toLowerCase() ? `"${location}" ${reason(region)}` : `"${location}" is in ${region}, which ${reason(region)}`;
+    }
+    return `"${location}" stores data in ${regions.join(" and ")}: ${outside.map((region) => `${region} ${reason(region)}`).join("; ")}`;
+}
+
+/** What the residency requires, in words: "locations in eu, only europe-west4 or europe-west1". */
+export function residencyRequirement(residency: Residency): string {
+    const area = residency.area === "any" ? "any jurisdiction" : `jurisdiction ${residency.area}`;
+    return residency.regions ? `every location in ${area}, and only in ${residency.regions.join(" or ")}` : `every location in ${area}`;
+}
+
+/** The fix that keeps the residency: move the resource, never widen the rule. */
+export function residencyFix(residency: Residency): string {
+    const where = residency.regions ? residency.regions.join(" or ") : `${/^[aeiou]/.test(residency.area) ? "an" : "a"} ${residency.area} region`;
+    return `place it in ${where} (its location / region, or the provider's region; on the ModelService the stack's region keys)`;
 }

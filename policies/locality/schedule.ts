@@ -1,9 +1,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { describeResidency } from "../platform/regions";
-import { describe, forTypes } from "../lib/policy";
+import { describe, finding, forTypes } from "../lib/policy";
 import { readKnown } from "../lib/props";
 import { CLOUD_SCHEDULER_JOB } from "../limits/schedule";
-import { ResidencyConfig, residencyConfigSchema, residencyFrom, residencyProblem } from "./residency";
+import { ResidencyConfig, residencyConfigSchema, residencyFix, residencyFrom, residencyProblem, residencyRequirement } from "./residency";
 
 /**
  * Cloud Scheduler jobs hold their request (the service name, the body) in the region they run in, which
@@ -15,15 +14,15 @@ export const scheduleResidency: ResourceValidationPolicy = {
     description: "Cloud Scheduler jobs (scheduled scaling) run in a region inside the configured residency.",
     enforcementLevel: "mandatory",
     configSchema: residencyConfigSchema,
-    validateResource: forTypes([CLOUD_SCHEDULER_JOB], (args, reportViolation) => {
+    validateResource: forTypes("schedule-residency", [CLOUD_SCHEDULER_JOB], (args, reportViolation) => {
         const residency = residencyFrom(args.getConfig<ResidencyConfig>());
         const own = readKnown(() => args.props.region);
         const region = own.known && typeof own.value === "string" && own.value !== "" ? own : readKnown(() => args.provider?.props.region);
         if (!region.known || typeof region.value !== "string" || region.value === "") {
-            reportViolation(`${describe(args)}: neither the job nor its provider names a known region, so residency ${describeResidency(residency)} cannot be checked.`);
+            reportViolation(finding(`${describe(args)}: neither the job nor its provider names a known region`, residencyRequirement(residency), "set the job's region"));
             return;
         }
         const problem = residencyProblem(region.value, residency);
-        if (problem) reportViolation(`${describe(args)} region ${problem}.`);
+        if (problem) reportViolation(finding(`${describe(args)} region ${problem}`, residencyRequirement(residency), residencyFix(residency)));
     }),
 };

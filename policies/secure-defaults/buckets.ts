@@ -1,5 +1,5 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { describe } from "../lib/policy";
+import { describe, finding } from "../lib/policy";
 import { knownStrings, objectAt, readKnown } from "../lib/props";
 import * as t from "../lib/types";
 
@@ -63,10 +63,12 @@ export const bucketPrivate: StackValidationPolicy = {
         if (buckets.length === 0) return args.notApplicable("the stack has no bucket that must be private");
         for (const bucket of buckets) {
             const problems = isS3Bucket(bucket) ? s3PrivacyProblems(bucket, args.resources) : gcsPrivacyProblems(bucket, args.resources);
-            const required = isS3Bucket(bucket)
-                ? "a BucketPublicAccessBlock with all four flags true and no public canned ACL"
-                : "publicAccessPrevention \"enforced\", uniformBucketLevelAccess true, no allUsers/allAuthenticatedUsers member";
-            if (problems.length > 0) reportViolation(`${describe(bucket)} is not private: ${problems.join("; ")}. Required: ${required} (or list "${bucket.name}" in publicBuckets).`, bucket.urn);
+            const [required, fix] = isS3Bucket(bucket)
+                ? ["a BucketPublicAccessBlock with all four flags true and no public canned ACL",
+                    "add a BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true, and remove the public ACL; give readers access through IAM"]
+                : ["publicAccessPrevention \"enforced\", uniformBucketLevelAccess true, no allUsers/allAuthenticatedUsers member",
+                    "set publicAccessPrevention \"enforced\" and uniformBucketLevelAccess true, and grant readers by name (service accounts, groups) instead of allUsers"];
+            if (problems.length > 0) reportViolation(finding(`${describe(bucket)} is not private: ${problems.join("; ")}`, required, fix), bucket.urn);
         }
     },
 };
@@ -97,12 +99,16 @@ export const bucketEncrypted: StackValidationPolicy = {
         for (const bucket of buckets) {
             if (isS3Bucket(bucket)) {
                 const algorithms = s3Algorithms(bucket, args.resources);
-                if (algorithms.length === 0) reportViolation(`${describe(bucket)} declares no server-side encryption configuration. Allowed: ${requireKms ? "aws:kms" : "AES256 or aws:kms"} via BucketServerSideEncryptionConfiguration.`, bucket.urn);
-                else if (requireKms && !algorithms.every((a) => typeof a === "string" && a.startsWith("aws:kms"))) {
-                    reportViolation(`${describe(bucket)} encrypts with ${algorithms.join(", ")}; this stack requires aws:kms.`, bucket.urn);
+                const allowed = requireKms ? "aws:kms" : "AES256 or aws:kms";
+                if (algorithms.length === 0) {
+                    reportViolation(finding(`${describe(bucket)} declares no server-side encryption configuration`, `an explicit ${allowed} default encryption`,
+                        `add a BucketServerSideEncryptionConfiguration with sseAlgorithm ${requireKms ? "aws:kms" : "AES256 or aws:kms"}`), bucket.urn);
+                } else if (requireKms && !algorithms.every((a) => typeof a === "string" && a.startsWith("aws:kms"))) {
+                    reportViolation(finding(`${describe(bucket)} encrypts with ${algorithms.join(", ")}`, "aws:kms default encryption", "set sseAlgorithm aws:kms (with a KMS key the stack manages, or the aws/s3 key)"), bucket.urn);
                 }
-            } else if (requireKms && typeof objectAt(bucket.props.encryption)?.defaultKmsKeyName !== "string") {
-                reportViolation(`${describe(bucket)} has no encryption.defaultKmsKeyName; this stack requires a Cloud KMS key.`, bucket.urn);
+            } else if (requireKms && readKnown(() => objectAt(bucket.props.encryption)?.defaultKmsKeyName).known && typeof objectAt(bucket.props.encryption)?.defaultKmsKeyName !== "string") {
+                reportViolation(finding(`${describe(bucket)} has no encryption.defaultKmsKeyName, so Google-managed keys encrypt it`, "a Cloud KMS key",
+                    "set encryption.defaultKmsKeyName to a Cloud KMS key in the bucket's region"), bucket.urn);
             }
         }
     },

@@ -65,8 +65,19 @@ describe("policy config (engine semantics)", () => {
 
     it("reports schema violations with the policy name and lists config for unknown policies", () => {
         const { errors, unknownPolicies } = reconcilePolicyPackConfig(policies, "advisory", parsePolicyPackConfig('{"size-limit": {"limit": "ten", "unit": "TB"}, "size-limt": "advisory"}'));
-        assert.deepEqual(errors, ["size-limit: limit must be integer", "size-limit: unit must be equal to one of the allowed values (GB, MB)"]);
+        assert.deepEqual(errors, [
+            '"size-limt" is not a policy of this pack; did you mean "size-limit"?',
+            "size-limit: limit must be integer", "size-limit: unit must be equal to one of the allowed values (GB, MB)",
+        ]);
         assert.deepEqual(unknownPolicies, ["size-limt"]);
+    });
+
+    it("refuses a setting the policy's schema does not declare, naming it and the nearest known setting", () => {
+        const { errors } = reconcilePolicyPackConfig(policies, "advisory", parsePolicyPackConfig('{"size-limit": {"limt": 3, "colour": "red"}}'));
+        assert.deepEqual(errors, [
+            'size-limit: "limt" is not a setting of size-limit; did you mean "limit"?',
+            'size-limit: "colour" is not a setting of size-limit; known: limit, unit',
+        ]);
     });
 });
 

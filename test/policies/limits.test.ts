@@ -1,9 +1,8 @@
 import { strict as assert } from "node:assert";
-import { cloudRunPairProblems } from "../../policies/limits/cloud-run";
+import { cloudRunProblems } from "../../policies/limits/cloud-run";
 import { containerResourceProblems } from "../../policies/limits/containers";
 import { hpaProblems } from "../../policies/limits/hpa";
 import { lambdaProblems } from "../../policies/limits/lambda";
-import { GiB, MiB } from "../../policies/platform/quantity";
 import { check, messagesOf, resource } from "./harness";
 import { cloudRunProps, container, deploymentProps, lambdaProps } from "./workloads";
 
@@ -63,7 +62,7 @@ describe("resource limits: HPA bounds", () => {
 });
 
 describe("resource limits: Lambda", () => {
-    const bounds = { maxMemorySize: 3008, maxTimeout: 60, maxReservedConcurrentExecutions: 100 };
+    const bounds = { maxMemorySize: 3008, maxTimeout: 60, maxReservedConcurrentExecutions: 100, maxProvisionedConcurrentExecutions: 10 };
 
     it("accepts memory, timeout and reserved concurrency inside the bounds", () => {
         assert.deepEqual(lambdaProblems(lambdaProps(), bounds), []);
@@ -82,21 +81,35 @@ describe("resource limits: Lambda", () => {
 });
 
 describe("resource limits: Cloud Run", () => {
-    it("accepts the pairs Cloud Run documents", () => {
-        assert.deepEqual(cloudRunPairProblems(1, 4 * GiB, false), []);
-        assert.deepEqual(cloudRunPairProblems(0.5, 1 * GiB, false), []);
-        assert.deepEqual(cloudRunPairProblems(4, 2 * GiB, true), []);
-        assert.deepEqual(cloudRunPairProblems(8, 32 * GiB, true), []);
+    const crBounds = { maxCpu: 4, maxMemory: "8Gi", maxInstanceCount: 20, maxConcurrency: 100 };
+    const v2 = "gcp:cloudrunv2/service:Service";
+
+    it("accepts a sized, capped service and checks the pair with the platform's Cloud Run table", () => {
+        assert.deepEqual(cloudRunProblems(v2, cloudRunProps(), crBounds), []);
+        assert.deepEqual(cloudRunProblems(v2, cloudRunProps({ cpu: "4", memory: "1Gi" }), crBounds), [
+            "template.containers[0] memory 1Gi is outside the 2048Mi to 16384Mi Cloud Run allows with cpu 4",
+        ]);
     });
 
-    it("needs at least 1 vCPU for more than 1 GiB and 2 GiB for 4 vCPU", () => {
-        assert.deepEqual(cloudRunPairProblems(0.5, 2 * GiB, false), ["memory 2Gi needs at least 1 vCPU, cpu is 0.5"]);
-        assert.deepEqual(cloudRunPairProblems(4, 1 * GiB, false), ["cpu 4 needs at least 2Gi of memory, memory is 1Gi"]);
+    it("caps requests per instance, counting Cloud Run's default of 80 when unset", () => {
+        const props = cloudRunProps();
+        (props.template as Record<string, unknown>).maxInstanceRequestConcurrency = 5000;
+        assert.deepEqual(cloudRunProblems(v2, props, crBounds), ["template.maxInstanceRequestConcurrency 5000 is outside 1..100"]);
+        assert.deepEqual(cloudRunProblems(v2, cloudRunProps(), { ...crBounds, maxConcurrency: 40 }), ["template.maxInstanceRequestConcurrency 80 (Cloud Run's default) is outside 1..40"]);
     });
 
-    it("rejects cpu counts Cloud Run does not offer and memory below the second-generation minimum", () => {
-        assert.deepEqual(cloudRunPairProblems(3, 4 * GiB, false), ["cpu 3 is not 0.08..1 or one of 1, 2, 4, 6, 8"]);
-        assert.deepEqual(cloudRunPairProblems(1, 256 * MiB, true), ["memory 256Mi is below Cloud Run's minimum 512Mi"]);
+    it("reads a Cloud Run v1 service: containerConcurrency and the maxScale annotation", () => {
+        const v1 = {
+            location: "us-central1",
+            template: {
+                metadata: { annotations: { "autoscaling.knative.dev/maxScale": "500" } },
+                spec: { containerConcurrency: 1000, containers: [{ image: "x", resources: { limits: { cpu: "1", memory: "1Gi" } } }] },
+            },
+        };
+        assert.deepEqual(cloudRunProblems("gcp:cloudrun/service:Service", v1, crBounds), [
+            "template.spec.containerConcurrency 1000 is outside 1..100",
+            "template.metadata.annotations[autoscaling.knative.dev/maxScale] 500 is outside 1..20",
+        ]);
     });
 
     it("passes a sized and capped service and fails one without maxInstanceCount or over the bounds", async () => {

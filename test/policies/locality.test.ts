@@ -25,14 +25,17 @@ describe("data locality: location mapping", () => {
 
     it("accepts a location inside the residency and explains one outside it", () => {
         assert.equal(residencyProblem("europe-west4-a", residencyFrom(eu)), undefined);
-        assert.equal(residencyProblem("us-central1", residencyFrom(eu)), '"us-central1" stores data in us-central1 (us), outside the residency eu');
-        assert.match(String(residencyProblem("mars-north1", residencyFrom(eu))), /unknown jurisdiction/);
+        assert.equal(residencyProblem("us-central1", residencyFrom(eu)), '"us-central1" is in jurisdiction us, not eu');
+        assert.match(String(residencyProblem("mars-north1", residencyFrom(eu))), /is not a region the pack's table knows/);
     });
 
     it("narrows an area to an explicit region list when one is configured", () => {
         const listed = residencyFrom({ residency: "eu", allowedRegions: ["europe-west4"] });
         assert.equal(residencyProblem("europe-west4-b", listed), undefined);
-        assert.match(String(residencyProblem("europe-west1", listed)), /outside the residency eu, regions \[europe-west4\]/);
+        assert.equal(residencyProblem("europe-west1", listed), '"europe-west1" is not one of the allowed regions europe-west4');
+        // The contradictory wording ("stores data in europe-west3 (eu), outside the residency eu") is gone: the reason is the list.
+        assert.equal(residencyProblem("europe-west3-a", residencyFrom({ residency: "eu", allowedRegions: ["europe-west4", "europe-west1"] })),
+            '"europe-west3-a" is in europe-west3, which is not one of the allowed regions europe-west4, europe-west1');
     });
 
     it("takes an AWS resource's region from the resource first and its provider second", () => {
@@ -78,7 +81,7 @@ describe("data locality: data-residency policy", () => {
         ], { "data-residency": eu });
         const messages = messagesOf(result, "data-residency");
         assert.equal(messages.length, 2);
-        assert.match(messages[0], /pulumi:providers:aws "default" region "us-east-1" stores data in us-east-1 \(us\), outside the residency eu/);
+        assert.match(messages[0], /pulumi:providers:aws "default" region "us-east-1" is in jurisdiction us, not eu. Required: every location in jurisdiction eu. Fix: place it in an eu region/);
         assert.match(messages[1], /aws:ecr\/repository:Repository "outside" region "us-west-2"/);
     });
 
@@ -90,7 +93,7 @@ describe("data locality: data-residency policy", () => {
         ], { "data-residency": eu });
         const messages = messagesOf(result, "data-residency");
         assert.equal(messages.length, 3);
-        assert.match(messages[2], /customPlacementConfig.dataLocations\[1\] "EUROPE-WEST2" stores data in europe-west2 \(uk\)/);
+        assert.match(messages[2], /customPlacementConfig.dataLocations\[1\] "EUROPE-WEST2" is in jurisdiction uk, not eu/);
     });
 
     it("reports a location unknown at preview as a mandatory violation instead of passing it", async () => {
@@ -102,7 +105,7 @@ describe("data locality: data-residency policy", () => {
 
     it("reports a subnet in an availability zone outside the residency", async () => {
         const subnet = resource("aws:ec2/subnet:Subnet", "private-0", { region: "eu-west-1", availabilityZone: "us-east-1a" }, { provider: aws("eu-west-1") });
-        assert.match(messagesOf(await check([subnet], { "data-residency": eu }), "data-residency")[0], /availabilityZone "us-east-1a" stores data in us-east-1 \(us\)/);
+        assert.match(messagesOf(await check([subnet], { "data-residency": eu }), "data-residency")[0], /availabilityZone "us-east-1a" is in us-east-1, which is in jurisdiction us, not eu/);
     });
 
     it("reports a Lambda whose region neither it nor its provider sets", async () => {
@@ -124,7 +127,7 @@ describe("data locality: replication-residency policy", () => {
 
     it("reports replication to a bucket outside the residency", async () => {
         const result = await check([bucket("models", "eu-west-1"), bucket("replica", "us-east-1"), replication("replica")], { "replication-residency": eu });
-        assert.match(messagesOf(result, "replication-residency")[0], /rules\[0\].destination.bucket: destination aws:s3\/bucket:Bucket "replica" "us-east-1" stores data in us-east-1 \(us\)/);
+        assert.match(messagesOf(result, "replication-residency")[0], /rules\[0\].destination.bucket: destination aws:s3\/bucket:Bucket "replica" "us-east-1" is in jurisdiction us, not eu/);
     });
 
     it("reports replication to a bucket the stack does not manage, whose region cannot be known", async () => {
@@ -136,6 +139,6 @@ describe("data locality: replication-residency policy", () => {
         const ecr = resource("aws:ecr/replicationConfiguration:ReplicationConfiguration", "ecr", {
             replicationConfiguration: { rules: [{ destinations: [{ region: "ap-southeast-1", registryId: "123456789012" }] }] },
         });
-        assert.match(messagesOf(await check([ecr], { "replication-residency": eu }), "replication-residency")[0], /ap-southeast-1 \(apac\)/);
+        assert.match(messagesOf(await check([ecr], { "replication-residency": eu }), "replication-residency")[0], /"ap-southeast-1" is in jurisdiction apac, not eu/);
     });
 });

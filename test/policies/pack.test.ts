@@ -16,9 +16,13 @@ describe("policy pack layout", () => {
         assert.match(index, /new PolicyPack\(packName, \{[^}]*policies[^}]*\}\)/);
     });
 
-    it("makes every policy mandatory unless its config says otherwise", () => {
+    it("makes every policy mandatory except the two that inform: capacity headroom and preview unknowns", () => {
         assert.equal(packEnforcementLevel, "mandatory");
-        assert.deepEqual(policies.filter((p) => p.enforcementLevel !== "mandatory").map((p) => p.name), []);
+        assert.deepEqual(policies.filter((p) => p.enforcementLevel !== "mandatory").map((p) => p.name), ["k8s-node-capacity", "preview-unknowns"]);
+    });
+
+    it("runs preview-unknowns last, after every policy that can note an unknown value", () => {
+        assert.equal(policies[policies.length - 1].name, "preview-unknowns");
     });
 
     it("gives every policy a unique, non-reserved name and a configSchema with a default for every property", () => {
@@ -27,7 +31,8 @@ describe("policy pack layout", () => {
         assert.ok(!names.includes("all"));
         for (const policy of policies) {
             const properties = Object.entries(policy.configSchema?.properties ?? {});
-            assert.ok(properties.length > 0, `${policy.name} has a configSchema`);
+            // preview-unknowns only reports what the others noted: nothing to configure but its level.
+            assert.ok(properties.length > 0 || policy.name === "preview-unknowns", `${policy.name} has a configSchema`);
             for (const [key, schema] of properties) {
                 assert.notEqual(key, "enforcementLevel", `${policy.name}: enforcementLevel is reserved`);
                 assert.notEqual(schema.default, undefined, `${policy.name}.${key} has a default`);

@@ -42,7 +42,8 @@ describe("policies: scheduled scaling", () => {
     it("fails the stack when a schedule goes above the configured bound, and passes it below", async () => {
         const over = await check([resource(AAS_SCHEDULED_ACTION, "evening", { region: "us-east-1", scalableTargetAction: { minCapacity: 30, maxCapacity: 30 } })]);
         assert.deepEqual(messagesOf(over, "scheduled-capacity-bounds"), [
-            'aws:appautoscaling/scheduledAction:ScheduledAction "evening": scheduled minimum 30 exceeds the allowed maximum 20.',
+            'aws:appautoscaling/scheduledAction:ScheduledAction "evening": scheduled minimum 30 exceeds the allowed maximum 20. Required: scheduled minimums are whole numbers ≤ 20. ' +
+                "Fix: lower the schedule's minimum (on the ModelService: scalingSchedule) and let the autoscaler add capacity on demand.",
         ]);
         const within = await check([resource(K8S_CRONJOB, "evening", cronJob("30"))], { "scheduled-capacity-bounds": { maxScheduledMinimum: 40 } });
         assert.deepEqual(messagesOf(within, "scheduled-capacity-bounds"), []);
@@ -53,9 +54,9 @@ describe("policies: scheduled scaling", () => {
         const inside = await check([resource(CLOUD_SCHEDULER_JOB, "evening", schedulerJob(2))], eu);
         assert.deepEqual(messagesOf(inside, "schedule-residency"), []);
         const outside = await check([resource(CLOUD_SCHEDULER_JOB, "evening", schedulerJob(2, { region: "us-central1" }))], eu);
-        assert.match(messagesOf(outside, "schedule-residency")[0], /region "us-central1" stores data in us-central1 .* outside the residency/);
+        assert.match(messagesOf(outside, "schedule-residency")[0], /region "us-central1" is in jurisdiction us, not eu/);
         const fromProvider = await check([resource(CLOUD_SCHEDULER_JOB, "evening", schedulerJob(2, { region: undefined }), { provider: provider("gcp", { region: "us-east1" }) })], eu);
-        assert.match(messagesOf(fromProvider, "schedule-residency")[0], /"us-east1" stores data in us-east1/);
+        assert.match(messagesOf(fromProvider, "schedule-residency")[0], /"us-east1" is in jurisdiction us, not eu/);
         const unknown = await check([resource(CLOUD_SCHEDULER_JOB, "evening", schedulerJob(2, { region: UNKNOWN }))], eu);
         assert.match(messagesOf(unknown, "schedule-residency")[0], /neither the job nor its provider names a known region/);
     });

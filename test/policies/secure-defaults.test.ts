@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { imagePinProblem, securityContextProblems } from "../../policies/secure-defaults/containers";
+import { securityContextProblems } from "../../policies/secure-defaults/containers";
+import { imagePinProblem } from "../../policies/supply-chain/images";
 import { publicInvokers } from "../../policies/secure-defaults/exposure";
 import { check, messagesOf, resource, UNKNOWN } from "./harness";
 import { cloudRunProps, container, deploymentProps, lambdaProps } from "./workloads";
@@ -81,7 +82,7 @@ describe("secure defaults: buckets", () => {
     it("fails an S3 bucket without encryption configuration, and AES256 where KMS is required", async () => {
         const block = companion("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", blockAll);
         assert.match(messagesOf(await check([s3, block]), "bucket-encrypted")[0], /declares no server-side encryption configuration/);
-        assert.match(messagesOf(await check([s3, block, encryption("AES256")], { "bucket-encrypted": { requireKms: true } }), "bucket-encrypted")[0], /encrypts with AES256; this stack requires aws:kms/);
+        assert.match(messagesOf(await check([s3, block, encryption("AES256")], { "bucket-encrypted": { requireKms: true } }), "bucket-encrypted")[0], /encrypts with AES256. Required: aws:kms default encryption. Fix: set sseAlgorithm aws:kms/);
     });
 
     it("passes a GCS bucket with enforced public access prevention and fails one granted to allUsers", async () => {
@@ -102,7 +103,7 @@ describe("secure defaults: buckets", () => {
 describe("secure defaults: exposure", () => {
     it("requires AWS_IAM on Lambda Function URLs unless public URLs are allowed", async () => {
         const open = resource("aws:lambda/functionUrl:FunctionUrl", "url", { functionName: "fn", authorizationType: "NONE" });
-        assert.match(messagesOf(await check([open]), "lambda-url-auth")[0], /authorizationType "NONE". Allowed: AWS_IAM/);
+        assert.match(messagesOf(await check([open]), "lambda-url-auth")[0], /authorizationType "NONE", so anyone on the internet can invoke the function. Required: AWS_IAM authorization. Fix: set authorizationType AWS_IAM/);
         assert.deepEqual(messagesOf(await check([open], { "lambda-url-auth": { allowPublic: true } }), "lambda-url-auth"), []);
         const iam = resource("aws:lambda/functionUrl:FunctionUrl", "url", { functionName: "fn", authorizationType: "AWS_IAM" });
         assert.deepEqual(messagesOf(await check([iam]), "lambda-url-auth"), []);
@@ -129,7 +130,7 @@ describe("secure defaults: exposure", () => {
 
     it("fails a LoadBalancer Service unless allowed and passes ClusterIP", async () => {
         const lb = resource("kubernetes:core/v1:Service", "inference", { spec: { type: "LoadBalancer", ports: [{ port: 80 }] } });
-        assert.match(messagesOf(await check([lb]), "k8s-service-type")[0], /spec.type LoadBalancer. Allowed: ClusterIP or NodePort/);
+        assert.match(messagesOf(await check([lb]), "k8s-service-type")[0], /spec.type LoadBalancer, which opens it outside the cluster. Required: type ClusterIP. Fix: make it ClusterIP and route outside traffic through an Ingress or Gateway/);
         assert.deepEqual(messagesOf(await check([lb], { "k8s-service-type": { allowLoadBalancer: true } }), "k8s-service-type"), []);
         const clusterIp = resource("kubernetes:core/v1:Service", "inference", { spec: { type: "ClusterIP" } });
         assert.deepEqual(messagesOf(await check([clusterIp]), "k8s-service-type"), []);
