@@ -7,15 +7,14 @@ import {
     canaryDeploymentSpec, httpRouteSpec, parseGatewayRef, trackAutoscalerSpec, trackLabels,
 } from "../../components/rollout/kubernetes";
 import { cloudRunRevisionName, cloudRunTraffic, lambdaAliasRouting, lambdaProvisionedShare, templateFingerprint } from "../../components/rollout/serverless";
+import { parseStackConfig } from "../../components/config/parse";
 import type { ServiceSpec } from "../../components/spec";
 
-const SERVICE: ServiceSpec = {
-    name: "property-valuation",
-    model: { name: "property-valuation", version: "1", artifact: { source: "bucket", prefix: "property-valuation/1/" } },
-    imageTag: "1", cpu: "1", memory: "2Gi",
-    scaling: { min: 3, max: 20, cpuTargetPercent: 70, queueLengthTarget: 4, concurrency: 8 },
-    exposure: "private", residency: "any", env: {}, logLevel: "info", requestTimeoutSeconds: 30,
-};
+// From the parser, so the spec has every field the current ServiceSpec has.
+const SERVICE: ServiceSpec = parseStackConfig({
+    "model-serving:backend": "eks", "aws:region": "us-east-1", "model-serving:modelSource": "bucket",
+    "model-serving:minReplicas": "3", "model-serving:maxReplicas": "20",
+}, "stacks/Pulumi.test.yaml").service;
 
 describe("rollout: the canary as plain data", () => {
     it("gives the canary side the canary's model version and bucket prefix, everything else shared", () => {
@@ -119,7 +118,7 @@ describe("rollout: Kubernetes", () => {
     it("points each side's HPA at its own Deployment with its own bounds", () => {
         const spec = { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "svc" }, minReplicas: 3, maxReplicas: 20, metrics: [] };
         assert.deepEqual(trackAutoscalerSpec(spec, "svc", "canary", { min: 1, max: 2 }), { ...spec, scaleTargetRef: { ...spec.scaleTargetRef, name: "svc-canary" }, minReplicas: 1, maxReplicas: 2 });
-        assert.equal(trackAutoscalerSpec(spec, "svc", "stable", { min: 2, max: 18 }).scaleTargetRef.name, "svc");
+        assert.deepEqual(trackAutoscalerSpec(spec, "svc", "stable", { min: 2, max: 18 }).scaleTargetRef, spec.scaleTargetRef);
     });
 
     it("weights an HTTPRoute exactly when a Gateway exists", () => {
