@@ -1,4 +1,4 @@
-/** The sizing and platform behaviour behind every estimate; README explains each choice. */
+/** The sizing and platform behaviour behind every estimate; docs/advisor.md explains each choice. */
 import { LAMBDA } from "../policies/platform/limits";
 import type { Assumptions } from "./types";
 

@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
         bench = loadBench(values.bench);
     } catch (e) {
         if (e instanceof InputError && e.message.startsWith("benchmark results file not found") && values.bench === DEFAULT_BENCH) {
-            throw new InputError(`no benchmark results at ${DEFAULT_BENCH}: run the benchmarks first (see README, Performance) or pass --bench <file>`);
+            throw new InputError(`no benchmark results at ${DEFAULT_BENCH}: run the benchmarks first (see docs/performance.md) or pass --bench <file>`);
         }
         throw e;
     }

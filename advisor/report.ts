@@ -1,4 +1,4 @@
-/** Text output of an advice: a Markdown table (terminal and README) and the full report. */
+/** Text output of an advice: a Markdown table (terminal and docs/advisor.md) and the full report. */
 import type { Advice } from "./advise";
 import { formatUsd } from "./recommend";
 import type { BackendEstimate } from "./types";
@@ -31,7 +31,7 @@ function row(e: BackendEstimate): string[] {
 
 const HEADER = ["backend", "region", "monthly cost", "capacity over the week", "cold starts/day", "p99 ms", "meets SLO"];
 
-/** A Markdown table: readable in a terminal and pasteable into the README. */
+/** A Markdown table: readable in a terminal and pasteable into docs/advisor.md. */
 export function markdownTable(advice: Advice): string {
     const rows = [HEADER, ...advice.estimates.map(row)];
     const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => r[i].length)));

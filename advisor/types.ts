@@ -68,7 +68,7 @@ export interface ServiceFacts {
     lambdaColdStartMs: number;
 }
 
-/** Sizing and platform behaviour the estimates rest on; README lists each with its reason. */
+/** Sizing and platform behaviour the estimates rest on; docs/advisor.md lists each with its reason. */
 export interface Assumptions {
     /** Cloud vCPUs that one benchmark core is worth. */
     vcpuPerBenchCore: number;

@@ -1,6 +1,6 @@
 // Bundles the two entry points into dist/server.js and dist/lambda.js (run by `npm run build` after tsc has
 // type-checked). One file instead of hundreds of modules cuts cold start: resolving, reading and wrapping each
-// `require` was a large share of it (README "Performance"). Kept external:
+// `require` was a large share of it (docs/performance.md). Kept external:
 // - onnxruntime-node: it loads a native addon relative to its own directory;
 // - @fastify/swagger-ui: it serves its static assets from its own directory;
 // - @fastify/swagger: only the first /docs request loads it (src/routes/docs.ts), and with yaml it was a sixth

@@ -20,7 +20,7 @@ export interface ServiceConfig {
     maxConcurrentRequests: number;
     maxEventLoopDelayMs: number;
     requestTimeoutSeconds: number;
-    /** Dynamic batching of concurrent requests into one session.run (0 = off); see README "Performance". */
+    /** Dynamic batching of concurrent requests into one session.run (0 = off); see docs/performance.md. */
     batchMaxSize: number;
     batchMaxDelayMs: number;
     session: SessionTuning;
