@@ -32,6 +32,11 @@ describe("documentation links", () => {
         assert.deepEqual(unlinked, []);
     });
 
+    it("keeps README.md a front page: at most 12 KB, the rest in docs/", () => {
+        const bytes = fs.statSync(path.join(root, "README.md")).size;
+        assert.ok(bytes <= 12 * 1024, `README.md is ${bytes} bytes; move detail into a docs/ page`);
+    });
+
     it("slugs headings as GitHub does, numbering duplicates", () => {
         const anchors = anchorsOf("# Hybrid: Kubernetes + serverless (`backend: hybrid`)\n## Tests\n## Tests\n", newSlugger);
         assert.deepEqual([...anchors], ["hybrid-kubernetes--serverless-backend-hybrid", "tests", "tests-1"]);
