@@ -80,6 +80,36 @@ describe("switching a shipped stack's backend by one key (model-serving:backend)
     });
 });
 
+/** The `pulumi config set/rm` lines of the first bash block under `heading` in a Markdown file, applied to a config. */
+function applyConfigCommands(markdownFile: string, heading: string, config: Record<string, string>): Record<string, string> {
+    const text = fs.readFileSync(path.resolve(__dirname, "../..", markdownFile), "utf8");
+    const section = text.slice(text.indexOf(`\n${heading}\n`));
+    const block = /```bash\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    const result = { ...config };
+    const commands = block.split("\n").flatMap((line) => line.replace(/#.*$/, "").split("&&")).map((c) => c.trim().split(/\s+/));
+    let applied = 0;
+    for (const words of commands) {
+        if (words[0] !== "pulumi" || words[1] !== "config") continue;
+        const [verb, key, value] = words.slice(2).filter((w) => !w.startsWith("--"));
+        if (verb === "set") result[key.includes(":") ? key : `model-serving:${key}`] = value;
+        else if (verb === "rm") delete result[key];
+        applied++;
+    }
+    assert.ok(applied >= 2, `${markdownFile} ${heading} has the pulumi config commands`);
+    return result;
+}
+
+describe("the documented switch example (dev: lambda → cloudrun)", () => {
+    for (const [file, heading] of [["README.md", "## Switching backends"], ["docs/deploying.md", "## Switching a backend"]]) {
+        it(`${file}: renders Cloud Run and nothing of AWS`, async function () {
+            this.timeout(120000);
+            const { stack, config } = readStackConfigFile(path.join(stacksDir, "Pulumi.dev.yaml"));
+            const rendered = await renderStack({ stack, config: applyConfigCommands(file, heading, config) });
+            assertRendersAs(rendered, "cloudrun");
+        });
+    }
+});
+
 describe("moving a service between clouds is the backend key plus the provider's region keys", () => {
     for (const backend of ["eks", "gke", "cloudrun"]) {
         it(`moves dev from lambda to ${backend}`, async function () {
