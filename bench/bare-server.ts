@@ -7,7 +7,7 @@ import * as path from "node:path";
 import * as ort from "onnxruntime-node";
 import { parseConfig } from "../services/inference/src/config";
 import { sessionOptions } from "../services/inference/src/model/loader";
-import { readModelInfo } from "./payloads";
+import { loadMetadata } from "../tools/load/bodies";
 
 type Instance = Record<string, unknown>;
 
@@ -44,7 +44,7 @@ export function instancesToFeatures(body: unknown, featureNames: readonly string
 
 async function main(): Promise<void> {
     const modelDir = process.env.MODEL_DIR ?? "";
-    const info = readModelInfo(modelDir);
+    const info = loadMetadata(modelDir);
     const featureNames = info.features.map((f) => f.name);
     const maxBatch = Number(process.env.PREDICT_MAX_BATCH ?? 1000);
     const runModel = await inlineRunner(modelDir, featureNames.length);

@@ -1,45 +1,93 @@
-// Cold start, measured from outside the process as a platform sees it:
-// server — process spawn until the first 200 from POST /predict; Lambda — spawn of a fresh node process until
-// the handler has answered one Function URL invocation (init + first invoke).
+// Cold start, measured from outside the process as a platform sees it, with a per-phase breakdown of the same
+// runs and, interleaved with them, the plain outside reference (tools/load/cold-start-reference.cjs) they must
+// agree with:
+// server — process spawn until the first 200 from POST /predict;
+// Lambda — spawn of a fresh node process until the handler has answered one Function URL invocation.
+import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { freePort, spawnNode, waitForStatus } from "./processes";
-import { median, round } from "./stats";
+import { freePort, repoRoot, spawnNode, waitForStatus } from "../tools/load/processes";
+import { median, round } from "../tools/load/stats";
+import { breakdown, type Marks, type Phase } from "./startup-phases";
 
 export interface ColdStartResult {
     median: number;
     runs: number[];
+    /** The outside reference, run interleaved with `runs` (same machine, same minutes). */
+    reference: { median: number; runs: number[] };
+    /** median / reference median: 1 means the harness adds nothing. */
+    vs_reference: number;
+    /** Median of each phase over the runs (wall ms, CPU ms of the measured process). */
+    phases: Phase[];
+    /** taskset list of the measured process, or "all". */
+    cpus: string;
 }
 
-export interface LambdaColdStartResult extends ColdStartResult {
-    /** Same runs, seen from inside the process: require(handler) and the first invocation. */
-    in_process: { init_ms_median: number; invoke_ms_median: number };
+export interface ColdStartOptions {
+    entry: string;
+    env: Record<string, string>;
+    predictBody: string;
+    runs: number;
+    cpus?: string;
+    onRun: (run: number) => void;
 }
 
-function summarize(runs: number[]): ColdStartResult {
-    return { median: round(median(runs)), runs: runs.map((r) => round(r)) };
+const MARKS_PRELOAD = path.join(repoRoot, "tools", "load", "startup-marks.cjs");
+const REFERENCE = path.join(repoRoot, "tools", "load", "cold-start-reference.cjs");
+const epochNow = (): number => performance.timeOrigin + performance.now();
+
+/** One run of the outside reference (its own process spawns and times the entry). */
+function referenceRun(kind: "server" | "lambda", options: ColdStartOptions, extraEnv: Record<string, string>): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [REFERENCE, kind, options.entry, "1"], {
+            cwd: repoRoot,
+            env: { ...process.env, ...options.env, ...extraEnv, ...(options.cpus ? { COLD_START_CPUS: options.cpus } : {}) },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
+        child.stderr.on("data", (c: Buffer) => (err = (err + c.toString("utf8")).slice(-4000)));
+        child.on("close", (code) => {
+            if (code !== 0) reject(new Error(`cold-start reference (${kind}) exited with ${code}: ${err}`));
+            else resolve((JSON.parse(out) as { runs_ms: number[] }).runs_ms[0]);
+        });
+    });
 }
 
-export async function serverColdStart(
-    entry: string,
-    env: Record<string, string>,
-    predictBody: string,
-    runs: number,
-    onRun: (run: number) => void,
-): Promise<ColdStartResult> {
+function summarize(runs: number[], reference: number[], marks: Marks[], cpus: string | undefined): ColdStartResult {
+    const mid = median(runs);
+    const refMid = median(reference);
+    return {
+        median: round(mid),
+        runs: runs.map((r) => round(r)),
+        reference: { median: round(refMid), runs: reference.map((r) => round(r)) },
+        vs_reference: round(mid / refMid, 3),
+        phases: breakdown(marks),
+        cpus: cpus ?? "all",
+    };
+}
+
+export async function serverColdStart(options: ColdStartOptions): Promise<ColdStartResult> {
     const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
+    const reference: number[] = [];
+    const marks: Marks[] = [];
+    for (let i = 0; i < options.runs; i++) {
         const port = await freePort();
-        const start = performance.now();
-        const proc = spawnNode(entry, { ...env, PORT: String(port) });
+        const start = epochNow();
+        const proc = spawnNode(options.entry, { ...options.env, PORT: String(port) }, [], options.cpus, ["-r", MARKS_PRELOAD]);
         try {
-            await waitForStatus(proc, `http://127.0.0.1:${port}/predict`, "POST", predictBody, 30_000);
-            times.push(performance.now() - start);
+            await waitForStatus(proc, `http://127.0.0.1:${port}/predict`, "POST", options.predictBody, 30_000);
+            const seen = epochNow();
+            times.push(seen - start);
+            const line = await proc.stderrLine((l) => l.startsWith("startup-marks "));
+            marks.push({ spawn: start, seen, ...JSON.parse(line.slice("startup-marks ".length)) });
         } finally {
             await proc.stop();
         }
-        onRun(i + 1);
+        reference.push(await referenceRun("server", options, { COLD_START_BODY: options.predictBody }));
+        options.onRun(i + 1);
     }
-    return summarize(times);
+    return summarize(times, reference, marks, options.cpus);
 }
 
 /** API Gateway v2 / Function URL event (payload format 2.0) for POST `rawPath` with a JSON body. */
@@ -71,38 +119,29 @@ export function functionUrlEvent(rawPath: string, body: string): Record<string, 
 interface InvokeReport {
     status: number;
     body: string;
-    init_ms: number;
-    invoke_ms: number;
+    marks: Omit<Marks, "spawn" | "seen">;
 }
 
-export async function lambdaColdStart(
-    handlerModule: string,
-    env: Record<string, string>,
-    predictBody: string,
-    runs: number,
-    onRun: (run: number) => void,
-): Promise<LambdaColdStartResult> {
+export async function lambdaColdStart(options: ColdStartOptions): Promise<ColdStartResult> {
     const times: number[] = [];
-    const inits: number[] = [];
-    const invokes: number[] = [];
-    const event = JSON.stringify(functionUrlEvent("/predict", predictBody));
-    for (let i = 0; i < runs; i++) {
-        const start = performance.now();
-        const proc = spawnNode(path.join(__dirname, "lambda-invoke.cjs"), { ...env, LAMBDA_EVENT: event }, [handlerModule]);
+    const reference: number[] = [];
+    const marks: Marks[] = [];
+    const event = JSON.stringify(functionUrlEvent("/predict", options.predictBody));
+    for (let i = 0; i < options.runs; i++) {
+        const start = epochNow();
+        const proc = spawnNode(path.join(__dirname, "lambda-invoke.cjs"), { ...options.env, LAMBDA_EVENT: event }, [options.entry], options.cpus);
         try {
-            const report = JSON.parse(await proc.stdoutLine((line) => line.startsWith("{"))) as InvokeReport;
-            const elapsed = performance.now() - start;
+            const line = await proc.stdoutLine((l) => l.startsWith('{"status"'));
+            const seen = epochNow();
+            const report = JSON.parse(line) as InvokeReport;
             if (report.status !== 200) throw new Error(`Lambda handler answered ${report.status}: ${report.body}`);
-            times.push(elapsed);
-            inits.push(report.init_ms);
-            invokes.push(report.invoke_ms);
+            times.push(seen - start);
+            marks.push({ spawn: start, seen, ...report.marks });
         } finally {
             await proc.stop();
         }
-        onRun(i + 1);
+        reference.push(await referenceRun("lambda", options, { COLD_START_EVENT: event }));
+        options.onRun(i + 1);
     }
-    return {
-        ...summarize(times),
-        in_process: { init_ms_median: round(median(inits)), invoke_ms_median: round(median(invokes)) },
-    };
+    return summarize(times, reference, marks, options.cpus);
 }

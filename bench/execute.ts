@@ -1,14 +1,17 @@
-// Running one bench case: starting its server (or the raw session loop) on loopback, warming it up, loading it,
-// and reading its peak RSS. Shared by `npm run bench` (bench/run.ts) and the session-options experiment.
+// Running one bench case: starting its server (or the raw session loop) on loopback, warming it up, loading it
+// (from this process or from a generator pinned to its own core), and reading its peak RSS. Shared by
+// `npm run bench` (bench/run.ts) and the session-options experiment.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { HttpCase, RawCase } from "./cases";
-import { runClosedLoad, runPacedLoad, type LoadResult } from "./load";
-import { freePort, peakRssMb, repoRoot, spawnNode, waitForStatus, type SpawnedNode } from "./processes";
+import { runLoad } from "../tools/load/generator";
+import { summarize, type LoadSummary } from "../tools/load/load-result";
+import { MIB, processMemory } from "../tools/load/memory";
+import { freePort, repoRoot, spawnNode, waitForStatus, type SpawnedNode } from "../tools/load/processes";
+import { round } from "../tools/load/stats";
 import type { CaseResult } from "./report";
 import type { BenchSettings } from "./settings";
-import { round } from "./stats";
 
 const serviceDir = path.join(repoRoot, "services", "inference");
 export const serverEntry = path.join(serviceDir, "dist", "server.js");
@@ -25,9 +28,10 @@ function newestMtime(dir: string): number {
 
 /** The bench measures the compiled service, as deployed; rebuild it when a source is newer than dist/. */
 export function ensureServiceBuilt(): void {
-    const stale = [serverEntry, lambdaEntry].some((f) => !fs.existsSync(f) || fs.statSync(f).mtimeMs < newestMtime(path.join(serviceDir, "src")));
-    if (!stale) return;
-    progress("building services/inference (dist/ is missing or older than src/)");
+    const built = [serverEntry, lambdaEntry].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0));
+    const sources = Math.max(newestMtime(path.join(serviceDir, "src")), newestMtime(path.join(serviceDir, "scripts")));
+    if (Math.min(...built) >= sources) return;
+    progress("building services/inference (dist/ is missing or older than src/ or scripts/)");
     const build = spawnSync("npm", ["run", "build", "-w", "services/inference"], { cwd: repoRoot, stdio: ["ignore", process.stderr, process.stderr] });
     if (build.status !== 0) throw new Error(`npm run build -w services/inference failed with ${build.status}`);
 }
@@ -51,13 +55,13 @@ export async function startServer(c: HttpCase, settings: BenchSettings): Promise
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const env = { ...serviceEnv(settings, c.env), PORT: String(port) };
-    const proc = spawnNode(c.server === "bare" ? path.join(__dirname, "bare-server.ts") : serverEntry, env, [], c.cpus);
+    const proc = spawnNode(c.server === "bare" ? path.join(__dirname, "bare-server.ts") : serverEntry, env, [], c.serverCpus);
     if (c.server === "bare") await waitForStatus(proc, `${url}${c.path}`, "POST", c.bodies[0], 30_000);
     else await waitForStatus(proc, `${url}/ready`, "GET", undefined, 30_000);
     return { proc, url };
 }
 
-function toCaseResult(c: HttpCase | RawCase, load: Omit<LoadResult, "requests" | "failures">, rssMb: number, requests: number, failures: number): CaseResult {
+function toCaseResult(c: HttpCase | RawCase, load: Omit<LoadSummary, "ok">, rssMb: number): CaseResult {
     return {
         name: c.name,
         description: c.description,
@@ -66,8 +70,8 @@ function toCaseResult(c: HttpCase | RawCase, load: Omit<LoadResult, "requests" |
         rows_per_sec: round(load.throughput_rps * c.rowsPerRequest, 1),
         latency_ms: { p50: round(load.latency_ms.p50, 3), p90: round(load.latency_ms.p90, 3), p99: round(load.latency_ms.p99, 3) },
         peak_rss_mb: round(rssMb, 1),
-        requests,
-        failures,
+        requests: load.requests,
+        failures: load.failures,
         duration_s: round(load.duration_s, 2),
     };
 }
@@ -75,18 +79,19 @@ function toCaseResult(c: HttpCase | RawCase, load: Omit<LoadResult, "requests" |
 export async function runHttpCase(c: HttpCase, settings: BenchSettings, done: readonly CaseResult[]): Promise<CaseResult> {
     const { proc, url } = await startServer(c, settings);
     try {
-        const base = { url, path: c.path, bodies: c.bodies };
-        const connections = c.connections ?? settings.connections;
-        await runClosedLoad({ ...base, connections, durationSec: settings.warmupSec });
-        let load: LoadResult;
+        const base = { url, path: c.path, bodies: c.bodies, connections: c.connections ?? settings.connections };
+        await runLoad({ loop: "closed", ...base, durationSec: settings.warmupSec }, c.generatorCpus);
+        let rate: number | undefined;
         if (c.pacedAt) {
             const reference = done.find((d) => d.name === c.pacedAt?.of);
             if (!reference) throw new Error(`${c.name} paces at a fraction of ${c.pacedAt.of}, which has not run`);
-            load = await runPacedLoad({ ...base, connections, ratePerSec: reference.throughput_rps * c.pacedAt.fraction, durationSec: settings.durationSec });
-        } else {
-            load = await runClosedLoad({ ...base, connections, durationSec: settings.durationSec });
+            rate = reference.throughput_rps * c.pacedAt.fraction;
         }
-        return toCaseResult(c, load, peakRssMb(proc.child.pid as number), load.requests, load.failures);
+        const load = rate === undefined
+            ? await runLoad({ loop: "closed", ...base, durationSec: settings.durationSec }, c.generatorCpus)
+            : await runLoad({ loop: "open", ...base, ratePerSec: rate, durationSec: settings.durationSec }, c.generatorCpus);
+        if (load.sendLagP99Ms !== undefined && load.sendLagP99Ms > 1) progress(`    note: the generator sent p99 ${round(load.sendLagP99Ms)} ms behind schedule`);
+        return toCaseResult(c, summarize(load, `${c.name} ${url}${c.path}`), processMemory(proc.child.pid as number).peakRssBytes / MIB);
     } finally {
         await proc.stop();
     }
@@ -94,11 +99,11 @@ export async function runHttpCase(c: HttpCase, settings: BenchSettings, done: re
 
 export async function runRawCase(c: RawCase, settings: BenchSettings): Promise<CaseResult> {
     const args = ["--model-dir", settings.modelDir, "--rows", String(c.rowsPerRequest), "--duration", String(settings.durationSec)];
-    const proc = spawnNode(path.join(__dirname, "raw-session.ts"), {}, args);
+    const proc = spawnNode(path.join(__dirname, "raw-session.ts"), c.env ?? {}, args, c.cpus);
     try {
         const line = await proc.stdoutLine((l) => l.startsWith("{"));
-        const raw = JSON.parse(line) as Omit<LoadResult, "requests" | "failures"> & { runs: number; peak_rss_mb: number };
-        return toCaseResult(c, raw, raw.peak_rss_mb, raw.runs, 0);
+        const raw = JSON.parse(line) as Omit<LoadSummary, "ok"> & { peak_rss_mb: number };
+        return toCaseResult(c, raw, raw.peak_rss_mb);
     } finally {
         await proc.stop();
     }

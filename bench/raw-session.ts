@@ -6,9 +6,9 @@ import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import { parseConfig } from "../services/inference/src/config";
 import { sessionOptions } from "../services/inference/src/model/loader";
-import { featureRows, readModelInfo } from "./payloads";
-import { peakRssMb } from "./processes";
-import { latencyPercentiles } from "./stats";
+import { featureRows, loadMetadata } from "../tools/load/bodies";
+import { MIB, processMemory } from "../tools/load/memory";
+import { latencyPercentiles } from "../tools/load/stats";
 
 async function main(): Promise<void> {
     const { values } = parseArgs({
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     const rowsPerRun = Number(values.rows);
     const durationMs = Number(values.duration) * 1000;
 
-    const info = readModelInfo(modelDir);
+    const info = loadMetadata(modelDir);
     const width = info.features.length;
     const session = await ort.InferenceSession.create(path.join(modelDir, "model.onnx"), sessionOptions(parseConfig(process.env).session));
     // Same seeded rows as the HTTP cases, pre-packed so the loop measures session.run and nothing else.
@@ -48,11 +48,12 @@ async function main(): Promise<void> {
     const durationS = (now - start) / 1000;
     console.log(
         JSON.stringify({
-            runs: latencies.length,
+            requests: latencies.length,
+            failures: 0,
             duration_s: durationS,
             throughput_rps: latencies.length / durationS,
             latency_ms: latencyPercentiles(latencies),
-            peak_rss_mb: peakRssMb(process.pid),
+            peak_rss_mb: processMemory(process.pid).peakRssBytes / MIB,
         }),
     );
 }

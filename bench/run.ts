@@ -3,15 +3,15 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { defineCases } from "./cases";
+import { defineCases, PINNED, pinnedLayoutAvailable } from "./cases";
 import { renderChartSvg } from "./chart";
 import { lambdaColdStart, serverColdStart } from "./cold-start";
 import { ensureServiceBuilt, lambdaEntry, progress, runHttpCase, runRawCase, serverEntry, serviceEnv } from "./execute";
-import { featureRows, readModelInfo, singlePredictBodies } from "./payloads";
-import { repoRoot } from "./processes";
+import { featureRows, loadMetadata, singlePredictBodies } from "../tools/load/bodies";
+import { repoRoot } from "../tools/load/processes";
 import { combineRounds, computeRatios, evaluateTargets, formatTables, type BenchResults, type CaseResult } from "./report";
 import { parseSettings, USAGE } from "./settings";
-import { round } from "./stats";
+import { round } from "../tools/load/stats";
 
 async function main(): Promise<void> {
     if (process.argv.includes("--help")) {
@@ -20,12 +20,17 @@ async function main(): Promise<void> {
     }
     const settings = parseSettings(process.argv.slice(2), repoRoot);
     if (!fs.existsSync(path.join(settings.modelDir, "model.onnx"))) throw new Error(`no model.onnx in ${settings.modelDir}; pass --model-dir`);
-    const model = readModelInfo(settings.modelDir);
+    const model = loadMetadata(settings.modelDir);
     const cases = defineCases(model, settings.batchSize).filter((c) => settings.only.length === 0 || settings.only.includes(c.name));
     const measureColdStart = settings.only.length === 0 || settings.only.includes("cold-start");
     if (measureColdStart || cases.some((c) => c.kind === "http" && c.server === "service")) ensureServiceBuilt();
     const loadBefore = os.loadavg();
     progress(`${settings.mode} mode: ${settings.rounds} rounds × ${cases.length} cases × (${settings.warmupSec} s warm-up + ${settings.durationSec} s), load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")}`);
+    progress(
+        pinnedLayoutAvailable()
+            ? `pinned layout (cases marked "core ${PINNED.server}"): server taskset -c ${PINNED.server}, load generator taskset -c ${PINNED.generator} (a child process), ORT_INTRA_OP_THREADS=1; other cases: server and generator share all ${os.cpus().length} cores`
+            : "one core only: the pinned cases run unpinned, their latency includes the generator's share of the core",
+    );
 
     // Cases run in interleaved rounds so that every case sees the same mix of other jobs on the shared cores.
     const rounds: CaseResult[][] = [];
@@ -43,12 +48,15 @@ async function main(): Promise<void> {
 
     const coldStart: BenchResults["cold_start_ms"] = {};
     if (measureColdStart) {
-        const body = singlePredictBodies(model.features, featureRows(model.features, 1, 7))[0];
-        const onRun = (what: string) => (run: number) => progress(`    ${what} cold start ${run}/${settings.coldRuns}`);
-        progress("cold start: server spawn → first 200 from POST /predict");
-        coldStart.server = await serverColdStart(serverEntry, serviceEnv(settings, {}), body, settings.coldRuns, onRun("server"));
-        progress("cold start: fresh node process → Lambda handler init + first invoke");
-        coldStart.lambda = await lambdaColdStart(lambdaEntry, serviceEnv(settings, {}), body, settings.coldRuns, onRun("lambda"));
+        const predictBody = singlePredictBodies(model.features, featureRows(model.features, 1, 7))[0];
+        const env = serviceEnv(settings, {});
+        const common = { env, predictBody, runs: settings.coldRuns, ...(settings.coldCpus ? { cpus: settings.coldCpus } : {}) };
+        const onRun = (what: string) => (run: number) => progress(`    ${what} cold start ${run}/${settings.coldRuns} (+ outside reference)`);
+        const where = settings.coldCpus ? `measured process on core(s) ${settings.coldCpus}` : "measured process on all cores";
+        progress(`cold start: server spawn → first 200 from POST /predict; ${where}`);
+        coldStart.server = await serverColdStart({ ...common, entry: serverEntry, onRun: onRun("server") });
+        progress(`cold start: fresh node process → Lambda handler init + first invoke; ${where}`);
+        coldStart.lambda = await lambdaColdStart({ ...common, entry: lambdaEntry, onRun: onRun("lambda") });
     }
 
     const ratios = computeRatios(results);
@@ -56,7 +64,18 @@ async function main(): Promise<void> {
         measured_at: new Date().toISOString(),
         machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? "unknown", node: process.version, loadavg: loadBefore.map((l) => round(l)), loadavg_after: os.loadavg().map((l) => round(l)) },
         mode: settings.mode,
-        settings: { rounds: settings.rounds, duration_s: settings.durationSec, warmup_s: settings.warmupSec, connections: settings.connections, batch_size: settings.batchSize, cold_runs: settings.coldRuns, log_level: settings.logLevel, model_dir: path.relative(repoRoot, settings.modelDir) },
+        settings: {
+            rounds: settings.rounds,
+            duration_s: settings.durationSec,
+            warmup_s: settings.warmupSec,
+            connections: settings.connections,
+            batch_size: settings.batchSize,
+            cold_runs: settings.coldRuns,
+            cold_cpus: settings.coldCpus ?? "all",
+            pinned_layout: pinnedLayoutAvailable() ? { server: PINNED.server, generator: PINNED.generator } : "unavailable",
+            log_level: settings.logLevel,
+            model_dir: path.relative(repoRoot, settings.modelDir),
+        },
         cases: results,
         cold_start_ms: coldStart,
         ratios,
@@ -66,6 +85,9 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(settings.outDir, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
     fs.writeFileSync(path.join(settings.outDir, "latest.svg"), await renderChartSvg(report));
     console.log(formatTables(report));
+    console.log(`\nload average ${loadBefore.map((l) => l.toFixed(2)).join(" ")} at the start, ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} at the end (${os.cpus().length} cores)`);
+    const missed = report.targets.filter((t) => !t.met);
+    console.log(missed.length === 0 ? `VERDICT: all ${report.targets.length} targets met` : `VERDICT: ${missed.length} of ${report.targets.length} targets missed: ${missed.map((t) => t.name).join("; ")}`);
     progress(`wrote ${path.join(settings.outDir, "latest.json")} and latest.svg`);
 }
 

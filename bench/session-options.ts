@@ -8,8 +8,8 @@ import * as vega from "vega";
 import { compile } from "vega-lite";
 import type { HttpCase } from "./cases";
 import { ensureServiceBuilt, progress, runHttpCase } from "./execute";
-import { featureRows, readModelInfo, singlePredictBodies } from "./payloads";
-import { repoRoot } from "./processes";
+import { featureRows, loadMetadata, singlePredictBodies } from "../tools/load/bodies";
+import { repoRoot } from "../tools/load/processes";
 import { combineRounds, type CaseResult } from "./report";
 import { parseSettings } from "./settings";
 
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     const settings = parseSettings(process.argv.slice(2), repoRoot);
     const rounds = settings.rounds;
     ensureServiceBuilt();
-    const model = readModelInfo(settings.modelDir);
+    const model = loadMetadata(settings.modelDir);
     const bodies = singlePredictBodies(model.features, featureRows(model.features, 512));
     const cases: HttpCase[] = SHAPES.flatMap(({ shape, cpus, connections }) =>
         Object.entries(VARIANTS).map(([variant, env]) => ({
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
             bodies,
             rowsPerRequest: 1,
             env,
-            cpus,
+            ...(cpus === undefined ? {} : { serverCpus: cpus }),
             connections,
         })),
     );

@@ -8,6 +8,8 @@ export interface BenchSettings {
     durationSec: number;
     warmupSec: number;
     coldRuns: number;
+    /** taskset list for the process under a cold start; all cores when absent. */
+    coldCpus?: string;
     connections: number;
     batchSize: number;
     logLevel: string;
@@ -29,7 +31,8 @@ export const USAGE = `npm run bench -- [options]
   --rounds N            interleaved rounds over all cases; each case reports its median round
   --duration SEC        measured seconds per case and round (overrides the mode)
   --warmup SEC          warm-up seconds per case before measuring
-  --cold-runs N         cold-start runs per entry (median reported)
+  --cold-runs N         cold-start runs per entry (median reported), each followed by one outside-reference run
+  --cold-cpus LIST      taskset list for the process under a cold start (default: all cores)
   --connections N       concurrent connections for the closed-loop cases (default 16)
   --batch-size N        rows per request in the batch cases (default 128)
   --log-level LEVEL     service LOG_LEVEL during the load (default warn)
@@ -53,6 +56,7 @@ export function parseSettings(argv: string[], repoRoot: string): BenchSettings {
             duration: { type: "string" },
             warmup: { type: "string" },
             "cold-runs": { type: "string" },
+            "cold-cpus": { type: "string" },
             connections: { type: "string" },
             "batch-size": { type: "string" },
             "log-level": { type: "string", default: "warn" },
@@ -69,6 +73,7 @@ export function parseSettings(argv: string[], repoRoot: string): BenchSettings {
         durationSec: positiveNumber("duration", values.duration, defaults.durationSec),
         warmupSec: positiveNumber("warmup", values.warmup, defaults.warmupSec),
         coldRuns: Math.round(positiveNumber("cold-runs", values["cold-runs"], defaults.coldRuns)),
+        ...(values["cold-cpus"] ? { coldCpus: values["cold-cpus"] } : {}),
         connections: Math.round(positiveNumber("connections", values.connections, 16)),
         batchSize: Math.round(positiveNumber("batch-size", values["batch-size"], 128)),
         logLevel: values["log-level"],

@@ -11,7 +11,10 @@ const results: BenchResults = {
         { name: "raw-session", description: "", rows_per_request: 1, throughput_rps: 20000, rows_per_sec: 20000, latency_ms: { p50: 0.02, p90: 0.03, p99: 0.1 }, peak_rss_mb: 80, requests: 1, failures: 0, duration_s: 1 },
         { name: "predict-single", description: "", rows_per_request: 1, throughput_rps: 3000, rows_per_sec: 3000, latency_ms: { p50: 1, p90: 2, p99: 4 }, peak_rss_mb: 120, requests: 1, failures: 0, duration_s: 1 },
     ],
-    cold_start_ms: { server: { median: 280, runs: [280] }, lambda: { median: 240, runs: [240], in_process: { init_ms_median: 200, invoke_ms_median: 10 } } },
+    cold_start_ms: {
+        server: { median: 280, runs: [280], reference: { median: 275, runs: [275] }, vs_reference: 1.018, phases: [{ phase: "ONNX session create", wall_ms: 12.5, ends_at_ms: 120 }], cpus: "all" },
+        lambda: { median: 240, runs: [240], reference: { median: 236, runs: [236] }, vs_reference: 1.017, phases: [{ phase: "onnxruntime-node load", wall_ms: 9.5, ends_at_ms: 70 }], cpus: "all" },
+    },
     ratios: {},
     targets: [],
 };
@@ -20,7 +23,7 @@ describe("bench chart", () => {
     it("renders an SVG naming every case, the measured values and both cold starts", async () => {
         const svg = await renderChartSvg(results);
         assert.match(svg, /^<svg[\s\S]*<\/svg>$/);
-        for (const text of ["raw-session", "predict-single", "20,000", "3,000", "server", "lambda", "test cpu"]) {
+        for (const text of ["raw-session", "predict-single", "20,000", "3,000", "server", "lambda", "test cpu", "outside reference", "ONNX session create", "onnxruntime-node load"]) {
             assert.ok(svg.includes(text), `chart lacks ${text}`);
         }
     });

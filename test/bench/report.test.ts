@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { arrivalSchedule } from "../../bench/load";
+import type { ColdStartResult } from "../../bench/cold-start";
+import { arrivalSchedule } from "../../tools/load/open-loop";
 import { combineRounds, computeRatios, evaluateTargets, formatTables, type BenchResults, type CaseResult } from "../../bench/report";
 
 function caseResult(name: string, rowsPerRequest: number, throughput: number, p99 = 1, rss = 100): CaseResult {
@@ -14,6 +15,17 @@ function caseResult(name: string, rowsPerRequest: number, throughput: number, p9
         requests: throughput,
         failures: 0,
         duration_s: 1,
+    };
+}
+
+function cold(median: number, referenceMedian: number, runs = [median]): ColdStartResult {
+    return {
+        median,
+        runs,
+        reference: { median: referenceMedian, runs: [referenceMedian] },
+        vs_reference: Math.round((median / referenceMedian) * 1000) / 1000,
+        phases: [{ phase: "node start (to first user code)", wall_ms: 40, cpu_ms: 35, ends_at_ms: 42 }],
+        cpus: "all",
     };
 }
 
@@ -46,17 +58,16 @@ describe("bench report", () => {
 
     it("judges every target on what was measured, misses included", () => {
         const ratios = computeRatios(cases);
-        const targets = evaluateTargets(cases, ratios, {
-            server: { median: 280, runs: [280] },
-            lambda: { median: 260, runs: [260], in_process: { init_ms_median: 200, invoke_ms_median: 20 } },
-        });
+        const targets = evaluateTargets(cases, ratios, { server: cold(140, 150), lambda: cold(160, 140) });
         const verdicts = Object.fromEntries(targets.map((t) => [t.name, [t.measured, t.met]]));
         assert.deepEqual(verdicts, {
             "predict throughput vs bare node:http": [0.75, false],
             "predict p99 at half of max throughput": [4.5, true],
-            "batched rows/s vs single-request rows/s": [21.333, true],
-            "server cold start (median)": [280, true],
-            "Lambda init + first invoke (median)": [260, false],
+            "/predict 128-row batch rows/s vs raw batched session.run (same core)": [0.1, false],
+            "server spawn → first 200 (median)": [140, true],
+            "server cold start vs outside reference": [0.933, true],
+            "Lambda fresh process → first answer (median)": [160, false],
+            "Lambda cold start vs outside reference": [1.143, false],
             "service peak RSS": [210, false],
         });
     });
@@ -73,19 +84,20 @@ describe("bench report", () => {
             mode: "short",
             settings: {},
             cases,
-            cold_start_ms: { server: { median: 280, runs: [270, 280, 290] } },
+            cold_start_ms: { server: cold(280, 275, [270, 280, 290]) },
             ratios: computeRatios(cases),
-            targets: evaluateTargets(cases, computeRatios(cases), { server: { median: 280, runs: [280] } }),
+            targets: evaluateTargets(cases, computeRatios(cases), { server: cold(280, 275) }),
         };
         const text = formatTables(results);
         assert.match(text, /\| predict-single \| 1 \| 3,000 \| 3,000 \| 1\.50 \| 3\.00 \| 6\.00 \| 120\.0 \| 0\.75x \| 0\.150x \| 0 \|/);
         assert.match(text, /\| predict-batch \| 128 \| 500 \| 64,000 \| .* \| {2}\| 0\.100x \| 0 \|/);
-        assert.match(text, /\| server \| 280\.0 \| 3 \| 270\.0 \| 290\.0 \|/);
+        assert.match(text, /\| server \| 280\.0 \| 275\.0 \| 1\.018x \| 3 \| 270\.0 \| 290\.0 \| all \|/);
+        assert.match(text, /\| node start \(to first user code\) \| 40\.0 \(CPU 35\.0\) → 42 \|/);
         assert.match(text, /\| predict throughput vs bare node:http \| >= 0\.9x \| 0\.75 \| \*\*MISSED\*\* \|/);
     });
 });
 
-describe("bench paced load schedule", () => {
+describe("load tools: open-loop schedule", () => {
     it("spaces requests evenly at the asked rate for the asked duration", () => {
         const schedule = arrivalSchedule(200, 0.5);
         assert.equal(schedule.length, 100);

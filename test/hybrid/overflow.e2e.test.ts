@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { ServerProcess } from "../../services/inference/scripts/server-process";
+import { ServerProcess } from "../../tools/load/server-process";
 import { writeLinearModelDir } from "../service/fixtures/linear-model";
 import { EXAMPLE_PROPERTY } from "../service/helpers";
 

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_MODEL_DIR } from "../../services/inference/src/config";
 import { EXAMPLE_PROPERTY, metricValue } from "./helpers";
-import { ServerProcess } from "../../services/inference/scripts/server-process";
+import { ServerProcess } from "../../tools/load/server-process";
 
 /** The README's promises, checked against the bundled model with the server's defaults (no MODEL_DIR). */
 describe("the bundled property-valuation model, served with default settings", function () {

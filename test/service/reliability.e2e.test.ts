@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as http from "node:http";
-import { randomProperty } from "../../services/inference/scripts/load";
-import { ServerProcess } from "../../services/inference/scripts/server-process";
+import { DEFAULT_MODEL_DIR } from "../../services/inference/src/config";
+import { loadMetadata, predictBodyStream } from "../../tools/load/bodies";
+import { ServerProcess } from "../../tools/load/server-process";
 
 interface Outcome {
     id: string;
@@ -9,9 +10,11 @@ interface Outcome {
     error?: string;
 }
 
+const nextBody = predictBodyStream(loadMetadata(DEFAULT_MODEL_DIR));
+
 /** One POST /predict with a client-chosen request id, which the server logs, so outcomes can be matched to its log. */
 function predictOnce(url: string, agent: http.Agent, id: string): Promise<Outcome> {
-    const body = JSON.stringify(randomProperty());
+    const body = nextBody();
     return new Promise((resolve) => {
         const request = http.request(`${url}/predict`, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-request-id": id } }, (res) => {
             res.resume();

@@ -4,7 +4,7 @@ import * as http from "node:http";
 import * as path from "node:path";
 import { writeLinearModelDir, linearModelBytes } from "./fixtures/linear-model";
 import { EXAMPLE_PROPERTY, metricValue } from "./helpers";
-import { ServerProcess } from "../../services/inference/scripts/server-process";
+import { ServerProcess } from "../../tools/load/server-process";
 
 /** Sends a POST whose body arrives in two parts, the second only when `finish` is called. */
 function slowPost(url: string, body: string): { finish: () => void; response: Promise<{ status: number; body: string }> } {

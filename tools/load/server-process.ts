@@ -1,8 +1,10 @@
+// The real server (services/inference/src/server.ts under tsx, so tests need no build) as a child process, its
+// JSON log lines observable: the end-to-end tests and the soak and overload scripts start servers through it.
 import { type ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import * as readline from "node:readline";
 
-const SERVER_TS = path.resolve(__dirname, "..", "src", "server.ts");
+const SERVER_TS = path.resolve(__dirname, "..", "..", "services", "inference", "src", "server.ts");
 
 export type LogLine = Record<string, unknown> & { msg?: string };
 
@@ -40,9 +42,12 @@ export class ServerProcess {
     /**
      * Spawns `server.ts` under tsx (so tests need no build) on a free loopback port. The event-loop guard
      * is off unless `env` sets it: on a busy shared machine it would turn requests into 503s at random.
+     * `cpus` (a taskset list) pins the server, e.g. away from a load generator.
      */
-    static spawn(env: Record<string, string>): ServerProcess {
-        const child = spawn(process.execPath, ["--import", "tsx", SERVER_TS], {
+    static spawn(env: Record<string, string>, cpus?: string): ServerProcess {
+        const nodeArgs = ["--import", "tsx", SERVER_TS];
+        const [command, args] = cpus === undefined ? [process.execPath, nodeArgs] : ["taskset", ["-c", cpus, process.execPath, ...nodeArgs]];
+        const child = spawn(command, args, {
             env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", MAX_EVENT_LOOP_DELAY_MS: "0", ...env },
             stdio: ["ignore", "pipe", "pipe"],
         });
@@ -50,8 +55,8 @@ export class ServerProcess {
     }
 
     /** Spawns and resolves once the model is loaded and the server ready. */
-    static async start(env: Record<string, string>): Promise<ServerProcess> {
-        const server = ServerProcess.spawn(env);
+    static async start(env: Record<string, string>, cpus?: string): Promise<ServerProcess> {
+        const server = ServerProcess.spawn(env, cpus);
         const listening = server.waitForLog((l) => typeof l.msg === "string" && l.msg.startsWith("Server listening at"));
         const outcome = await Promise.race([
             Promise.all([listening, server.waitForLog((l) => l.msg === "model loaded and warmed; ready")]),

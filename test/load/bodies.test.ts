@@ -1,20 +1,23 @@
 import { strict as assert } from "node:assert";
+import * as path from "node:path";
 import {
     batchPredictBodies,
     featureRows,
+    loadMetadata,
+    predictBodyStream,
     singlePredictBodies,
     v2InferBodies,
-    type FeatureSpec,
-} from "../../bench/payloads";
+    type FeatureRange,
+} from "../../tools/load/bodies";
 import { createRandom } from "../../training/split";
 
-const features: FeatureSpec[] = [
+const features: FeatureRange[] = [
     { name: "square_feet", min: 200, max: 15000 },
     { name: "bedrooms", min: 0, max: 15, integer: true },
     { name: "market_trend", min: -1, max: 1 },
 ];
 
-describe("bench payloads", () => {
+describe("load tools: request bodies", () => {
     it("repeats the same sequence for the same seed and differs across seeds", () => {
         const a = createRandom(42);
         const b = createRandom(42);
@@ -49,5 +52,24 @@ describe("bench payloads", () => {
         assert.equal(bodies.length, 3);
         for (const body of bodies) assert.equal(body.instances.length, 4);
         assert.equal(bodies[2].instances[2].square_feet, rows[0][0], "row 10 wraps to row 0");
+    });
+
+    it("packs several rows per v2 request in row-major order", () => {
+        const rows = [[1, 2, 3], [4, 5, 6], [7, 8, 9]];
+        const bodies = v2InferBodies(features, rows, 2).map((b) => JSON.parse(b) as { inputs: Array<{ shape: number[]; data: number[] }> });
+        assert.equal(bodies.length, 1, "a partial last request is left out");
+        assert.deepEqual(bodies[0].inputs[0].shape, [2, 3]);
+        assert.deepEqual(bodies[0].inputs[0].data, [1, 2, 3, 4, 5, 6]);
+    });
+
+    it("streams valid bodies for the bundled model, read through the service's own metadata loader", () => {
+        const metadata = loadMetadata(path.resolve(__dirname, "..", "..", "services", "inference", "models", "property-valuation", "1"));
+        const next = predictBodyStream(metadata, 3);
+        const bodies = Array.from({ length: 50 }, () => JSON.parse(next()) as Record<string, number>);
+        for (const body of bodies) {
+            assert.deepEqual(Object.keys(body), metadata.features.map((f) => f.name));
+            for (const f of metadata.features) assert.ok(body[f.name] >= f.min && body[f.name] <= f.max, `${f.name}=${body[f.name]}`);
+        }
+        assert.ok(new Set(bodies.map((b) => JSON.stringify(b))).size > 45, "bodies vary");
     });
 });

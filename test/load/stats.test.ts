@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { latencyPercentiles, median, percentile, round } from "../../bench/stats";
+import { latencyPercentiles, median, percentile, round } from "../../tools/load/stats";
 
-describe("bench stats", () => {
+describe("load tools: stats", () => {
     it("takes nearest-rank percentiles", () => {
         const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
         assert.equal(percentile(sorted, 50), 50);
@@ -11,8 +11,15 @@ describe("bench stats", () => {
         assert.equal(percentile([7], 99), 7);
     });
 
+    it("takes percentiles of unsorted samples without changing them", () => {
+        const samples = [3, 1, 2];
+        assert.equal(percentile(samples, 50), 2);
+        assert.deepEqual(samples, [3, 1, 2]);
+    });
+
     it("rejects an empty sample and percentiles outside (0, 100]", () => {
         assert.throws(() => percentile([], 50), RangeError);
+        assert.throws(() => latencyPercentiles([]), /empty sample/);
         assert.throws(() => percentile([1], 0), RangeError);
         assert.throws(() => percentile([1], 101), RangeError);
     });
