@@ -76,9 +76,9 @@ export const EVICTION_HARD_MIB = 100;
  * (25m), kube-proxy (100m) and eks-pod-identity-agent; GKE Standard runs kube-proxy, fluentbit-gke,
  * gke-metrics-agent, pdcsi-node and netd. Prometheus' node-exporter (no requests by default) fits in it.
  */
-export const DAEMONSET_HEADROOM: Readonly<Record<NodePlatform, { cpuMillis: number; memoryMiB: number }>> = {
-    eks: { cpuMillis: 200, memoryMiB: 256 },
-    gke: { cpuMillis: 300, memoryMiB: 384 },
+export const DAEMONSET_HEADROOM: Readonly<Record<NodePlatform, { cpuMillis: number; memoryMiB: number; pods: number }>> = {
+    eks: { cpuMillis: 200, memoryMiB: 256, pods: 4 },
+    gke: { cpuMillis: 300, memoryMiB: 384, pods: 8 },
 };
 
 /** CPU both EKS (AL2023) and GKE reserve: 6 % of the first core, 1 % of the second, 0.5 % of cores 3–4, 0.25 % above. */
@@ -121,10 +121,11 @@ export function podAllocatable(platform: NodePlatform, shape: NodeShape): { cpuM
     };
 }
 
-/** How many replicas of one size fit on one node (0 = not even one). */
+/** How many replicas of one size fit on one node (0 = not even one): by CPU, by memory and by the node's pod limit. */
 export function replicasPerNode(platform: NodePlatform, shape: NodeShape, request: { cpuMillis: number; memoryMiB: number }): number {
     const free = podAllocatable(platform, shape);
-    return Math.max(0, Math.min(Math.floor(free.cpuMillis / request.cpuMillis), Math.floor(free.memoryMiB / request.memoryMiB)));
+    const podSlots = (shape.maxPods ?? KUBERNETES_DEFAULT_MAX_PODS) - DAEMONSET_HEADROOM[platform].pods;
+    return Math.max(0, Math.min(Math.floor(free.cpuMillis / request.cpuMillis), Math.floor(free.memoryMiB / request.memoryMiB), podSlots));
 }
 
 /**

@@ -42,6 +42,7 @@ describe("node shapes: the providers' published reservations", () => {
             return fit * cpuMillis <= shape.vcpus * 1000 && fit * memoryMiB <= shape.memoryMiB;
         }));
         assert.ok(podAllocatable("eks", EC2_INSTANCE_TYPES["m6i.large"]).cpuMillis < 2000, "an m6i.large cannot hold a 2 vCPU request");
+        assert.equal(replicasPerNode("eks", EC2_INSTANCE_TYPES["t3.medium"], { cpuMillis: 10, memoryMiB: 16 }), 17 - 4, "the VPC CNI's pod limit caps tiny replicas, DaemonSets included");
     });
 
     it("reads a user-described node shape and names what is wrong with a bad one", () => {
