@@ -63,6 +63,8 @@ export function mockResourceState(args: pulumi.runtime.MockResourceArgs, config:
                 return { name: `projects/${named.project}/secrets/${named.secretId}` };
             case "aws:secretsmanager/secret:Secret":
                 return { arn: arn("secretsmanager", `secret:${named.name}-AbCdEf`) };
+            case "aws:kms/key:Key":
+                return { arn: arn("kms", `key/${suffix}`), keyId: suffix };
             case "aws:secretsmanager/secretVersion:SecretVersion":
                 return { versionId: `${suffix}-version` };
             default:
