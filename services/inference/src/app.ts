@@ -7,7 +7,7 @@ import { fastifyOptions } from "./http/server-options";
 import { loadMetadata, openSession } from "./model/loader";
 import type { ModelMetadata } from "./model/metadata";
 import type { ModelSession } from "./inference/runner";
-import { loggerChoice } from "./logging";
+import { loggerChoice, withServedModel } from "./logging";
 import { createMetrics } from "./metrics";
 import type { OverflowConfig } from "./overflow";
 import { lazyDocs } from "./routes/docs";
@@ -34,14 +34,15 @@ export interface BuildAppOptions {
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
     const { config } = options;
     const metadata = options.metadata ?? loadMetadata(config.modelDir);
+    const served = { model: metadata.name, model_version: metadata.version };
     const plane = new DataPlane({
         config,
         metadata,
-        metrics: createMetrics({ model: metadata.name, model_version: metadata.version }),
+        metrics: createMetrics(served),
         session: options.session ?? openSession(config.modelDir, metadata, config.session),
         ...(options.overflow ? { overflow: options.overflow } : {}),
     });
-    const app = fastify(fastifyOptions(config, plane, { logger: options.logger ?? loggerChoice(config.logLevel, config.logFormat), logBindings: options.logBindings }));
+    const app = fastify(fastifyOptions(config, plane, { logger: withServedModel(options.logger ?? loggerChoice(config.logLevel, config.logFormat), served), logBindings: options.logBindings }));
 
     await app.register(dataPlanePlugin, { plane });
     applyHttpConventions(app);

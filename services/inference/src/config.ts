@@ -91,10 +91,14 @@ export function parseConfig(env: Environment): ServiceConfig {
     const problems: string[] = [];
     const int = (variable: IntegerVariable): number => readInteger(env, variable, problems);
     const modelDir = readText(env, E.modelDir);
+    const bundledVersion = readText(env, E.bundledModelVersion);
+    if (bundledVersion !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(bundledVersion)) {
+        problems.push(`${E.bundledModelVersion.name}=${JSON.stringify(bundledVersion)} must be one directory name (letters, digits, '.', '_', '-')`);
+    }
     const config: ServiceConfig = {
         port: int(E.port),
         host: readText(env, E.host) ?? DEFAULT_CONFIG.host,
-        modelDir: modelDir === undefined ? DEFAULT_MODEL_DIR : path.resolve(modelDir),
+        modelDir: modelDir !== undefined ? path.resolve(modelDir) : bundledVersion !== undefined ? path.join(path.dirname(DEFAULT_MODEL_DIR), bundledVersion) : DEFAULT_MODEL_DIR,
         logLevel: readChoice(env, E.logLevel, problems),
         logFormat: readChoice(env, E.logFormat, problems),
         logRequests: readChoice(env, E.logRequests, problems) === "true",

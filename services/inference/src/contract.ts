@@ -97,6 +97,7 @@ export const SERVICE_ENV = {
     port: integer("PORT", 0, 65535, DEFAULT_PORT, "listen port (Cloud Run sets it); 0 asks the OS for a free one"),
     host: text("HOST", "0.0.0.0", "listen address"),
     modelDir: text("MODEL_DIR", undefined, "directory with model.onnx + metadata.json; unset = the bundled model"),
+    bundledModelVersion: text("MODEL_VERSION", undefined, "with MODEL_DIR unset: which bundled version to serve (models/property-valuation/<version>); unset = 1"),
     logLevel: choice("LOG_LEVEL", LOG_LEVELS, "info", "pino level"),
     logFormat: choice("LOG_FORMAT", LOG_FORMATS, "auto", "json lines, or pretty (human-readable); auto = pretty on an interactive terminal only"),
     logRequests: choice("LOG_REQUESTS", BOOLEAN_WORDS, "true", "false drops the per-request lines (incoming request, request completed); errors are still logged"),

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { DestinationStream, LevelWithSilent } from "pino";
 import { type LogFormat, type LogLevel, readChoice, SERVICE_ENV } from "./contract";
 
@@ -21,6 +22,16 @@ export function loggerChoice(level: LogLevel, format: LogFormat, interactive = p
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pretty = require("pino-pretty") as typeof import("pino-pretty");
     return { level, stream: pretty({ colorize: interactive, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", destination }) };
+}
+
+/**
+ * Pino options whose every line names the model and version this process serves (pino's `base`, keeping its pid
+ * and hostname), so a canary's lines are told apart from the stable side's. A ready-made logger or `false` is
+ * returned unchanged.
+ */
+export function withServedModel<T>(logger: T, served: { model: string; model_version: string }): T {
+    if (logger === null || typeof logger !== "object" || typeof (logger as { child?: unknown }).child === "function") return logger;
+    return { ...logger, base: { pid: process.pid, hostname: hostname(), ...served } };
 }
 
 /** For the boot logger, before the config is parsed: a bad LOG_FORMAT is reported by parseConfig, not here. */

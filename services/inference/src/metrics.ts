@@ -11,6 +11,9 @@ export interface ServiceMetrics {
     cacheHits: Counter;
     cacheMisses: Counter;
     rejected: Counter<"reason">;
+    /** Model calls answered, and refused at the socket, by status: request rate and 5xx share per model version. */
+    requests: Counter<"status_code">;
+    requestDuration: Histogram<"status_code">;
 }
 
 export function createMetrics(labels: { model: string; model_version: string }): ServiceMetrics {
@@ -48,6 +51,19 @@ export function createMetrics(labels: { model: string; model_version: string }):
             name: METRIC_NAMES.rejected,
             help: `Model calls refused with 503 before reaching the model, by reason (${REJECTION_REASONS.join(", ")}).`,
             labelNames: ["reason"],
+            registers,
+        }),
+        requests: new Counter({
+            name: METRIC_NAMES.requests,
+            help: "Model calls (POST /predict, /v2/models/…/infer) answered, including those refused at the socket, by status code.",
+            labelNames: ["status_code"],
+            registers,
+        }),
+        requestDuration: new Histogram({
+            name: METRIC_NAMES.requestDuration,
+            help: "Time from a model call's arrival to its response, by status code: what a latency SLO is written against.",
+            labelNames: ["status_code"],
+            buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
             registers,
         }),
     };

@@ -116,8 +116,17 @@ export class DataPlane {
     /** The HTTP server's first look at a request, before fastify: false when it was refused at the socket. */
     admitAtSocket(request: IncomingMessage, response: ServerResponse): boolean {
         if (!this.shedsAtSocket || !isModelCall(request) || this.admission.tryAdmit(response)) return true;
-        refuseAtSocket(response, this.refuse(rejections.concurrency(this.admission.limit)));
+        const rejection = this.refuse(rejections.concurrency(this.admission.limit));
+        refuseAtSocket(response, rejection);
+        this.countAnswer(rejection.statusCode, 0);
         return false;
+    }
+
+    /** Counts one answered model call under the served model version (the registry's default labels). */
+    countAnswer(statusCode: number, seconds: number): void {
+        const labels = { status_code: String(statusCode) };
+        this.metrics.requests.inc(labels);
+        this.metrics.requestDuration.observe(labels, seconds);
     }
 
     /**

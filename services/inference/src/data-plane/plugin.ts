@@ -30,6 +30,10 @@ export const modelCallGuard = fp<{ maxEventLoopDelayMs: number }>(
         routes.addHook("onRequest", async (request, reply) => {
             if (await plane.gate(request, reply)) return reply;
         });
+        // Every answered model call, whatever answered it (the model, a refusal, the overflow), by status.
+        routes.addHook("onResponse", async (request, reply) => {
+            if (isModelCall(request)) plane.countAnswer(reply.statusCode, reply.elapsedTime / 1000);
+        });
         if (maxEventLoopDelayMs > 0) {
             await routes.register(underPressure, {
                 maxEventLoopDelay: maxEventLoopDelayMs,
