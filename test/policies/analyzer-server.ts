@@ -1,7 +1,9 @@
 /**
- * The policy pack as the Pulumi CLI runs it: policies/index.ts in its own process, serving the analyzer gRPC
- * protocol from @pulumi/policy's real server, driven here with the engine's requests (GetAnalyzerInfo,
- * Configure, Analyze per resource, AnalyzeStack). Used as an oracle for the offline runner.
+ * The policy pack as the Pulumi CLI runs it: `@pulumi/pulumi/cmd/run-policy-pack <engine> <pack dir>` from the
+ * pack's own node_modules (what the CLI's pulumi-analyzer-policy does), which type-checks the pack with ts-node
+ * and the TypeScript the pack depends on, then serves the analyzer gRPC protocol from @pulumi/policy's real
+ * server; driven here with the engine's requests (GetAnalyzerInfo, Configure, Analyze per resource,
+ * AnalyzeStack). Used as an oracle for the offline runner and as the proof the published pack loads.
  */
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
@@ -50,10 +52,13 @@ function toViolation(d: proto.AnalyzeDiagnostic, analyzedUrn?: string): PolicyVi
     };
 }
 
-/** Starts policies/index.ts the way the CLI's policy host does and connects to the port it prints. */
-export async function startAnalyzerServer(): Promise<AnalyzerServer> {
-    const policiesDir = path.resolve(__dirname, "../../policies");
-    const child: ChildProcess = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), "index.ts"], { cwd: policiesDir, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Starts the pack in `packDir` the way the CLI's policy host does and connects to the port it prints. The
+ * engine address is not dialled by a policy pack (it serves; the engine connects), so any address will do.
+ */
+export async function startAnalyzerServer(packDir: string): Promise<AnalyzerServer> {
+    const runner = path.join(packDir, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
+    const child: ChildProcess = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
     const port = await new Promise<string>((resolve, reject) => {
         let stderr = "";
         child.stderr?.on("data", (chunk) => { stderr += chunk; });
