@@ -4,11 +4,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Writable } from "node:stream";
 import type { Context } from "aws-lambda";
-import { createLambdaHandler, type HttpEventV2 } from "../../services/inference/src/lambda-handler";
+import { createLambdaHandler, type HttpEvent } from "../../services/inference/src/lambda-handler";
 import { linearEstimate, writeLinearModelDir } from "./fixtures/linear-model";
 import { EXAMPLE_ROW } from "./helpers";
 
-function event(name: string): HttpEventV2 {
+function event(name: string): HttpEvent {
     return JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "events", name), "utf8"));
 }
 
@@ -66,13 +66,13 @@ describe("Lambda handler (@fastify/aws-lambda over the same app)", () => {
         assert.ok(byInvocation("req-warm").every((l) => l.cold === false));
     });
 
-    it("answers a bad body in an event with a 400 naming the field, not an invocation error", async () => {
+    it("answers a bad body in an event with a 422 naming the field, not an invocation error", async () => {
         const handler = await createLambdaHandler({ env: { MODEL_DIR: writeLinearModelDir(), LOG_LEVEL: "silent" } });
         const original = event("http-api-v2-predict.json");
         const body = JSON.stringify({ square_feet: "big", bedrooms: 3, bathrooms: 2, location_score: 7, market_trend: 0.1 });
         const bad = { ...original, body, headers: { ...(original.headers as object), "content-length": String(body.length) } };
         const res = await handler(bad, context("req-bad"));
-        assert.equal(res.statusCode, 400);
+        assert.equal(res.statusCode, 422);
         assert.match(JSON.parse(res.body).error, /body\/square_feet must be number/);
     });
 

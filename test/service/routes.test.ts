@@ -42,9 +42,9 @@ describe("inference service routes (real onnxruntime session on the linear fixtu
         });
 
         const rejections: Array<[string, unknown, RegExp]> = [
-            ["a string where a number belongs", { ...EXAMPLE_PROPERTY, square_feet: "2000" }, /body\/square_feet must be number/],
+            ["a string that is not a number where a number belongs", { ...EXAMPLE_PROPERTY, square_feet: "large" }, /body\/square_feet must be number/],
             ["a missing feature", { ...EXAMPLE_PROPERTY, bedrooms: undefined }, /must have required property 'bedrooms'/],
-            ["an unknown field", { ...EXAMPLE_PROPERTY, pool: true }, /must NOT have property 'pool'/],
+            ["an unknown field in place of a required one", { ...EXAMPLE_PROPERTY, bedrooms: undefined, bedroms: 3 }, /must have required property 'bedrooms'/],
             ["a negative area", { ...EXAMPLE_PROPERTY, square_feet: -5 }, /body\/square_feet must be >= 200/],
             ["a value above the trained range", { ...EXAMPLE_PROPERTY, bedrooms: 40 }, /body\/bedrooms must be <= 15/],
             ["a fractional count", { ...EXAMPLE_PROPERTY, bedrooms: 2.5 }, /body\/bedrooms must be integer/],
@@ -57,22 +57,28 @@ describe("inference service routes (real onnxruntime session on the linear fixtu
             ["an array body", [EXAMPLE_PROPERTY], /body must be object/],
         ];
         for (const [what, payload, message] of rejections) {
-            it(`rejects ${what} with a 400 naming the field`, async () => {
+            it(`rejects ${what} with FastAPI's 422, a readable error naming the field and the detail list`, async () => {
                 const res = await post("/predict", payload);
-                assert.equal(res.statusCode, 400, res.body);
+                assert.equal(res.statusCode, 422, res.body);
+                assert.equal(res.headers["content-type"], "application/json");
                 assert.match(res.json().error, message);
+                const [detail] = res.json().detail;
+                assert.equal(detail.loc[0], "body");
+                assert.equal(typeof detail.msg, "string");
+                assert.equal(typeof detail.type, "string");
             });
         }
 
-        it("rejects a body that is not JSON with a 400", async () => {
+        it("rejects a body that is not JSON with FastAPI's 422 json_invalid", async () => {
             const res = await app.inject({ method: "POST", url: "/predict", headers: { "content-type": "application/json" }, payload: "{NaN}" });
-            assert.equal(res.statusCode, 400);
+            assert.equal(res.statusCode, 422);
             assert.ok(res.json().error.length > 0);
+            assert.deepEqual(res.json().detail, [{ loc: ["body", 0], msg: "JSON decode error", type: "json_invalid" }]);
         });
 
-        it("turns numbers JSON cannot hold (1e999 → Infinity) into a 400", async () => {
+        it("turns numbers JSON cannot hold (1e999 → Infinity) into a 422 naming the field", async () => {
             const res = await app.inject({ method: "POST", url: "/predict", headers: { "content-type": "application/json" }, payload: JSON.stringify(EXAMPLE_PROPERTY).replace("2000", "1e999") });
-            assert.equal(res.statusCode, 400);
+            assert.equal(res.statusCode, 422);
             assert.match(res.json().error, /square_feet/);
         });
 
@@ -95,7 +101,7 @@ describe("inference service routes (real onnxruntime session on the linear fixtu
         const infer = (data: unknown, shape = [1, 5], extra: object = {}) => ({ inputs: [{ name: "features", datatype: "FP32", shape, data }], ...extra });
 
         it("describes the server and reports it live and ready", async () => {
-            assert.deepEqual((await app.inject("/v2")).json(), { name: "model-serving", version: "0.1.0", extensions: [] });
+            assert.deepEqual((await app.inject("/v2")).json(), { name: "model-serving", version: "0.1.0", extensions: ["binary_tensor_data"] });
             assert.deepEqual((await app.inject("/v2/health/live")).json(), { live: true });
             const ready = await app.inject("/v2/health/ready");
             assert.equal(ready.statusCode, 200);

@@ -1,7 +1,7 @@
-// AWS Lambda entry (image CMD `dist/lambda.handler`): API Gateway HTTP API v2 and Function URL events.
+// AWS Lambda entry (image CMD `dist/lambda.handler`): API Gateway REST and HTTP API, Function URL and ALB events.
 import type { Context } from "aws-lambda";
 import pino from "pino";
-import { createLambdaHandler, type HttpEventV2, type LambdaResponse } from "./lambda-handler";
+import { createLambdaHandler, type HttpEvent, type LambdaResponse } from "./lambda-handler";
 
 // Module scope runs in the init phase: the model loads once per execution environment, then is reused.
 const ready = createLambdaHandler({ env: process.env }).catch((error: unknown) => {
@@ -10,6 +10,6 @@ const ready = createLambdaHandler({ env: process.env }).catch((error: unknown) =
     process.exit(1);
 });
 
-export async function handler(event: HttpEventV2, context: Context): Promise<LambdaResponse> {
+export async function handler(event: HttpEvent, context: Context): Promise<LambdaResponse> {
     return (await ready)(event, context);
 }

@@ -15,6 +15,12 @@ export class HttpError extends Error {
     }
 }
 
+/**
+ * Exactly this, without a charset: KServe's REST client reads the error message only when the response's
+ * Content-Type equals "application/json" (JSON is UTF-8 by definition, RFC 8259).
+ */
+export const ERROR_CONTENT_TYPE = "application/json";
+
 /** The body of every error response, as the Open Inference Protocol specifies. */
 export const errorResponseSchema = {
     type: "object",
@@ -24,7 +30,8 @@ export const errorResponseSchema = {
 
 const MAX_LISTED_VALUES = 12;
 
-function describe(error: FastifySchemaValidationError, dataVar: string): string | undefined {
+/** One failed rule as a sentence naming the field; undefined for rules whose message would only be noise. */
+export function describeValidationError(error: FastifySchemaValidationError, dataVar: string): string | undefined {
     const where = `${dataVar}${error.instancePath}`;
     const params = error.params as Record<string, unknown>;
     switch (error.keyword) {
@@ -51,7 +58,7 @@ function describe(error: FastifySchemaValidationError, dataVar: string): string 
 
 /** Fastify's schemaErrorFormatter: one sentence per failed rule, each naming the field. */
 export function formatValidationErrors(errors: FastifySchemaValidationError[], dataVar: string): Error {
-    const messages = [...new Set(errors.map((e) => describe(e, dataVar)).filter((m): m is string => m !== undefined))];
+    const messages = [...new Set(errors.map((e) => describeValidationError(e, dataVar)).filter((m): m is string => m !== undefined))];
     return new Error(messages.length > 0 ? messages.join("; ") : `${dataVar} is invalid`);
 }
 
@@ -64,6 +71,11 @@ function clientMessage(error: FastifyError | Error, request: FastifyRequest): st
     return error.message;
 }
 
+/** The status of an error fastify or a route raised: its own when it has one, else 500. */
+export function statusOf(error: FastifyError | HttpError | Error): number {
+    return "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : 500;
+}
+
 /**
  * Every error leaves as {"error": "..."}. Client errors keep fastify's status and message (they name
  * the problem); anything else is logged with its stack and answered with a message that leaks nothing.
@@ -73,7 +85,7 @@ export function handleError(error: FastifyError | HttpError | Error, request: Fa
         void reply.code(400).send({ error: error.message });
         return;
     }
-    const statusCode = "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : 500;
+    const statusCode = statusOf(error);
     if (error instanceof HttpError) void reply.headers(error.headers);
     if (statusCode >= 400 && statusCode < 500) {
         void reply.code(statusCode).send({ error: clientMessage(error, request) });

@@ -7,7 +7,8 @@ import type { DataPlane } from "../data-plane/data-plane";
 import { formatValidationErrors } from "./errors";
 import { FailuresOnlyRequestLog } from "./request-log";
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+// Base64 characters included: API Gateway HTTP API request ids end in "=" (e.g. "LV7fzho-PHcEJPw=").
+const REQUEST_ID = /^[A-Za-z0-9._:=+/-]{1,128}$/;
 
 /** Honour a caller's x-request-id when it is sane, so one id follows a request across services. */
 function requestId(request: http.IncomingMessage): string {

@@ -6,11 +6,13 @@ export interface DocsInfo {
     description?: string;
 }
 
+const OPENAPI_PATH = "/openapi.json";
+
 /** Headers the answering app computes for itself; copying the docs app's would contradict them. */
 const HOP_HEADERS = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "date"]);
 
 /**
- * `/docs` (Swagger UI) and `/docs/json` (the OpenAPI document generated from the route schemas), built on
+ * `/docs` (Swagger UI) and `/docs/json` = `/openapi.json` (the OpenAPI document generated from the route schemas), built on
  * the first request for them. @fastify/swagger, its UI, @fastify/static and yaml cost ~100–150 ms of CPU at
  * startup, on every cold start, for pages almost no caller asks for. Instead, the routes are recorded as
  * they are added and, on first use, declared again (schemas only) on a separate fastify instance that
@@ -22,7 +24,7 @@ export function lazyDocs(app: FastifyInstance, info: DocsInfo): void {
     const routes: RouteOptions[] = [];
     app.addHook("onRoute", (route) => {
         // fastify adds HEAD for every GET itself, in the docs app too; the docs routes document nothing.
-        if (route.method === "HEAD" || route.url.startsWith("/docs")) return;
+        if (route.method === "HEAD" || route.url.startsWith("/docs") || route.url === OPENAPI_PATH) return;
         routes.push(route);
     });
 
@@ -47,12 +49,12 @@ export function lazyDocs(app: FastifyInstance, info: DocsInfo): void {
         return docs;
     };
 
-    const answer = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const answer = async (request: FastifyRequest, reply: FastifyReply, url = request.url): Promise<FastifyReply> => {
         docsApp ??= build().catch((error: unknown) => {
             docsApp = undefined; // try again on the next request rather than failing /docs for good
             throw error;
         });
-        const response = await (await docsApp).inject({ method: request.method as "GET" | "HEAD", url: request.url, headers: request.headers });
+        const response = await (await docsApp).inject({ method: request.method as "GET" | "HEAD", url, headers: request.headers });
         for (const [name, value] of Object.entries(response.headers)) {
             if (value !== undefined && !HOP_HEADERS.has(name)) void reply.header(name, value);
         }
@@ -60,4 +62,6 @@ export function lazyDocs(app: FastifyInstance, info: DocsInfo): void {
     };
     app.get("/docs", answer);
     app.get("/docs/*", answer);
+    // FastAPI's path for the same document, which its clients and code generators look for.
+    app.get(OPENAPI_PATH, (request, reply) => answer(request, reply, "/docs/json"));
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { Prediction } from "../inference/runner";
 import { errorResponseSchema } from "../http/errors";
+import { fastApiErrorSchema, handlePredictError, IGNORED_FIELDS_HEADER, relaxPredictBody } from "../http/fastapi-compat";
 import { instanceSchema, type PredictInstance, rowFromInstance } from "../model/features";
 
 const predictionSchema = {
@@ -33,6 +34,7 @@ export const predictRoutes: FastifyPluginAsync = async (app) => {
     const plane = app.serving;
     const { metadata, maxBatch } = plane;
     const instance = instanceSchema(metadata);
+    const fields = new Map(Object.entries(instance.properties as Record<string, { type: string }>).map(([name, schema]) => [name, schema.type]));
     const toResponse = (p: Prediction) => ({
         estimated_value: p.estimate,
         confidence_interval: [p.lower, p.upper],
@@ -62,10 +64,16 @@ export const predictRoutes: FastifyPluginAsync = async (app) => {
                         description: "A single prediction, or {predictions} in request order for {instances}",
                         properties: { ...predictionSchema.properties, predictions: { type: "array", items: predictionSchema } },
                     },
-                    "4xx": errorResponseSchema,
+                    "4xx": fastApiErrorSchema,
                     "5xx": errorResponseSchema,
                 },
             },
+            // FastAPI-era clients: numeric strings read as numbers, unknown fields ignored (named in a header), 422 + detail.
+            preValidation: async (request, reply) => {
+                const ignored = relaxPredictBody(request.body, fields);
+                if (ignored.length > 0) void reply.header(IGNORED_FIELDS_HEADER, ignored.map(encodeURIComponent).join(", ").slice(0, 1000));
+            },
+            errorHandler: handlePredictError,
         },
         async (request) => {
             const body = request.body;

@@ -31,11 +31,11 @@ export class InferRequestError extends Error {}
 
 /**
  * JSON schema of an infer request. `data` may be flat or nested one level (row-major [N, F]); deeper
- * nesting is refused by the schema itself, so validation never recurses on hostile input.
+ * nesting is refused by the schema itself, so validation never recurses on hostile input. Other fields are
+ * accepted and ignored, as the OIP schema allows (KServe's client always sends `model_name`; Triton's, `parameters`).
  */
 export const inferRequestSchema = {
     type: "object",
-    additionalProperties: false,
     required: ["inputs"],
     properties: {
         id: { type: "string", maxLength: 256 },
@@ -45,7 +45,6 @@ export const inferRequestSchema = {
             minItems: 1,
             items: {
                 type: "object",
-                additionalProperties: false,
                 required: ["name", "shape", "datatype", "data"],
                 properties: {
                     name: { type: "string" },
@@ -60,7 +59,6 @@ export const inferRequestSchema = {
             type: "array",
             items: {
                 type: "object",
-                additionalProperties: false,
                 required: ["name"],
                 properties: { name: { type: "string" }, parameters: { type: "object" } },
             },

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import type { FastifyPluginAsync } from "fastify";
 import { SERVICE_DIR } from "../config";
 import { errorResponseSchema, HttpError } from "../http/errors";
+import { BINARY_TENSOR_EXTENSION, binaryOutputNames, encodeBinaryInferResponse, INFERENCE_HEADER } from "./v2-binary";
 import { type InferRequest, InferRequestError, inferRequestSchema, outputTensors, requestedOutputNames, rowsFromInferRequest } from "./v2-protocol";
 
 interface ModelParams {
@@ -40,7 +41,7 @@ export const v2Routes: FastifyPluginAsync = async (app) => {
     app.get("/", { schema: { tags, summary: "Server metadata", response: { 200: { type: "object", properties: { name: { type: "string" }, version: { type: "string" }, extensions: { type: "array", items: { type: "string" } } } } } } }, async () => ({
         name: "model-serving",
         version: SERVER_VERSION,
-        extensions: [],
+        extensions: [BINARY_TENSOR_EXTENSION],
     }));
     app.get("/health/live", { schema: { tags, summary: "Server liveness", response: { 200: { type: "object", properties: { live: { type: "boolean" } } } } } }, async () => ({ live: true }));
     const readyResponse = { type: "object", properties: { ready: { type: "boolean" } } };
@@ -74,7 +75,8 @@ export const v2Routes: FastifyPluginAsync = async (app) => {
             return {
                 name: metadata.name,
                 versions: [metadata.version],
-                platform: "onnxruntime_onnx",
+                // The OIP spec's name for ONNX models (Triton calls the same thing onnxruntime_onnx).
+                platform: "onnx_onnxv1",
                 inputs: metadata.inputs,
                 outputs: metadata.outputs,
             };
@@ -110,7 +112,7 @@ export const v2Routes: FastifyPluginAsync = async (app) => {
                     ...errors,
                 },
             },
-        }, async (request) => {
+        }, async (request, reply) => {
             requireModel(request.params);
             let rows: number[][];
             let outputNames: string[];
@@ -122,12 +124,16 @@ export const v2Routes: FastifyPluginAsync = async (app) => {
                 throw error;
             }
             const predictions = await plane.predict(rows);
-            return {
+            const response = {
                 model_name: metadata.name,
                 model_version: metadata.version,
                 ...(request.body.id === undefined ? {} : { id: request.body.id }),
                 outputs: outputTensors(outputNames, predictions),
             };
+            const binary = binaryOutputNames(request.body, outputNames);
+            if (binary.size === 0) return response;
+            const { body, headerLength } = encodeBinaryInferResponse(response, binary);
+            return reply.type("application/octet-stream").header(INFERENCE_HEADER, headerLength).send(body);
         });
     }
 };
