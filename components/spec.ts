@@ -71,6 +71,8 @@ export interface ScalingSpec {
 export interface EksAccess {
     /** IAM role ARNs given cluster-admin through EKS access entries (CI deployers, the platform team). */
     adminRoleArns: string[];
+    /** Source CIDRs allowed to reach the public API endpoint; empty = any address. */
+    publicAccessCidrs: string[];
     /** AWS CLI profile the kubeconfig's `aws eks get-token` uses. */
     kubeconfigProfile?: string;
     /** Role the kubeconfig's `aws eks get-token` assumes. */

@@ -28,6 +28,10 @@ export interface RenderedResource {
     read?: boolean;
     /** Inputs after Output resolution; unknown-at-preview values are {@link UNKNOWN}, secrets are "[secret]". */
     inputs: Record<string, unknown>;
+    /** retainOnDelete: Pulumi forgets the resource instead of deleting it (production data and registries). */
+    retainOnDelete?: boolean;
+    /** URNs of the resources this one waits for (its inputs' sources and dependsOn), as the engine orders them. */
+    dependencies?: string[];
     /** With {@link RenderOptions.aliasUrns}: the URNs this resource also answers to (its own and its parents' aliases). */
     aliases?: string[];
 }
@@ -171,7 +175,7 @@ async function capturingWarnings(run: () => Promise<void>): Promise<string[]> {
 
 type Callback = (error: Error | null, response?: { getUrn(): string }) => void;
 type Struct = { toJavaScript(): Record<string, unknown> } | undefined;
-interface RegisterRequest { getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProvider(): string; getObject(): Struct; getAliasurnsList?(): string[] }
+interface RegisterRequest { getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProvider(): string; getObject(): Struct; getAliasurnsList?(): string[]; getDependenciesList?(): string[]; getRetainondelete?(): boolean }
 interface ReadRequest { getType(): string; getName(): string; getParent(): string; getProvider(): string; getProperties(): Struct }
 interface OutputsRequest { getUrn(): string; getOutputs(): Struct }
 
@@ -185,6 +189,7 @@ function recordRegistrations(monitor: MockMonitor, resources: RenderedResource[]
     const record = (req: RegisterRequest | ReadRequest, urn: string, custom: boolean, inputs: Struct, read: boolean) => {
         const provider = req.getProvider();
         const aliases = "getAliasurnsList" in req && req.getAliasurnsList ? req.getAliasurnsList() : [];
+        const dependencies = "getDependenciesList" in req && req.getDependenciesList ? req.getDependenciesList() : [];
         resources.push({
             urn,
             type: req.getType(),
@@ -194,6 +199,8 @@ function recordRegistrations(monitor: MockMonitor, resources: RenderedResource[]
             ...(provider ? { provider: provider.slice(0, provider.lastIndexOf("::")) } : {}),
             ...(read ? { read } : {}),
             inputs: plain(inputs?.toJavaScript() ?? {}) as Record<string, unknown>,
+            ...(dependencies.length > 0 ? { dependencies } : {}),
+            ...("getRetainondelete" in req && req.getRetainondelete?.() ? { retainOnDelete: true } : {}),
             ...(aliases.length > 0 ? { aliases } : {}),
         });
     };

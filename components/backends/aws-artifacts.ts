@@ -39,7 +39,8 @@ export class AwsArtifacts extends pulumi.ComponentResource {
             region,
             imageTagMutability: "IMMUTABLE",
             imageScanningConfiguration: { scanOnPush: true },
-            encryptionConfigurations: [{ encryptionType: "AES256" }],
+            // KMS with the account's AWS-managed ECR key: auditable use, no key to manage.
+            encryptionConfigurations: [{ encryptionType: "KMS" }],
             forceDelete: !args.retain,
             tags,
         }, keep);

@@ -2,7 +2,8 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { NAME_LIMITS, physicalName, serviceAccountId, stackSlug } from "../naming";
 import type { Platform, ServiceSpec } from "../spec";
-import { MOUNTED_MODEL_ROOT, SERVICE_PORT, serviceEnvironment } from "./environment";
+import { PROBE_PATHS } from "../../services/inference/src/contract";
+import { drainEnvironment, MOUNTED_MODEL_ROOT, SERVICE_PORT, serviceEnvironment } from "./environment";
 import { CloudRunSecrets } from "./secrets";
 
 /** Arguments of {@link CloudRunService}. */
@@ -91,13 +92,13 @@ export class CloudRunService extends pulumi.ComponentResource {
                         cpuIdle: true,
                     },
                     envs: [
-                        ...Object.entries(serviceEnvironment(service, { SHUTDOWN_GRACE_SECONDS: String(CLOUD_RUN_SHUTDOWN_GRACE_SECONDS) }))
+                        ...Object.entries(serviceEnvironment(service, drainEnvironment(CLOUD_RUN_SHUTDOWN_GRACE_SECONDS)))
                             .map(([envName, value]) => ({ name: envName, value })),
                         ...(secrets?.env ?? []),
                     ],
                     // Model load can take a while: allow up to 2 minutes before Cloud Run gives up on the instance.
-                    startupProbe: { ...probe("/ready"), periodSeconds: 2, failureThreshold: 60 },
-                    livenessProbe: { ...probe("/health"), periodSeconds: 10, failureThreshold: 3 },
+                    startupProbe: { ...probe(PROBE_PATHS.readiness), periodSeconds: 2, failureThreshold: 60 },
+                    livenessProbe: { ...probe(PROBE_PATHS.liveness), periodSeconds: 10, failureThreshold: 3 },
                     volumeMounts: fromBucket ? [{ name: "models", mountPath: MOUNTED_MODEL_ROOT }] : [],
                 }],
                 volumes: fromBucket ? [{ name: "models", gcs: { bucket: args.modelBucket, readOnly: true } }] : [],

@@ -78,11 +78,20 @@ export class EksCluster extends pulumi.ComponentResource {
         };
 
         const clusterRole = role("cluster-role", "eks.amazonaws.com", [aws.iam.ManagedPolicy.AmazonEKSClusterPolicy]);
+        // Envelope encryption of Kubernetes Secrets (the service's secretEnv lands in one) with a rotated key.
+        const secretsKey = new aws.kms.Key(`${name}-secrets-key`, {
+            description: `${args.clusterName}: EKS Secrets envelope encryption`, enableKeyRotation: true, deletionWindowInDays: 7, region,
+        }, child);
         const cluster = new aws.eks.Cluster(`${name}-eks`, {
             name: args.clusterName,
             roleArn: clusterRole.role.arn,
             version: EKS_VERSION,
-            vpcConfig: { subnetIds: network.privateSubnetIds, endpointPrivateAccess: true, endpointPublicAccess: true },
+            vpcConfig: {
+                subnetIds: network.privateSubnetIds, endpointPrivateAccess: true, endpointPublicAccess: true,
+                // `pulumi up` reaches the API from outside the VPC; clusterApiCidrs narrows who may.
+                ...(platform.access.publicAccessCidrs.length > 0 ? { publicAccessCidrs: platform.access.publicAccessCidrs } : {}),
+            },
+            encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.arn } },
             // Access entries, and the identity running `pulumi up` becomes admin so the Kubernetes provider can deploy.
             accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
             enabledClusterLogTypes: ["api", "audit", "authenticator"],
@@ -117,7 +126,7 @@ export class EksCluster extends pulumi.ComponentResource {
         }, child);
         if (args.podRole) this.grantPodRole(name, args.clusterName, cluster, nodes, args.podRole, region);
 
-        const admins = this.grantAdmins(name, cluster, platform.access?.adminRoleArns ?? [], region);
+        const admins = this.grantAdmins(name, cluster, platform.access.adminRoleArns, region);
 
         // The program's own provider runs as the identity of `pulumi up` (the creator is admin); the exported
         // kubeconfig authenticates as the configured role / profile, for people, CI and other stacks.

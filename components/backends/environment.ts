@@ -1,8 +1,9 @@
+import { DEFAULT_PORT, SERVICE_ENV } from "../../services/inference/src/contract";
 import { onnxIntraOpThreads } from "../sizing";
 import type { ServiceSpec } from "../spec";
 
-/** The port every backend routes to; Lambda ignores it (the handler is invoked directly). */
-export const SERVICE_PORT = 8080;
+/** The port every backend routes to (the service contract's); Lambda ignores it (the handler is invoked directly). */
+export const SERVICE_PORT = DEFAULT_PORT;
 
 /** Where a bucket-sourced model appears inside the container. */
 export const MOUNTED_MODEL_ROOT = "/models";
@@ -18,17 +19,25 @@ export function modelDir(service: ServiceSpec): string | undefined {
 }
 
 /**
- * The container environment every backend sets, per the service contract (PORT, MODEL_DIR, LOG_LEVEL, …), with
- * onnxruntime threads sized to the replica's CPU, then the stack's extra variables (which may override them).
- * Draining variables are added by backends that drain.
+ * The container environment every backend sets, named by the service contract (services/inference/src/contract.ts):
+ * MODEL_DIR, LOG_LEVEL, onnxruntime threads sized to the replica's CPU, then `extra` from the backend, then the
+ * stack's own variables (which may override them).
  */
 export function serviceEnvironment(service: ServiceSpec, extra: Record<string, string> = {}): Record<string, string> {
     const dir = modelDir(service);
     return {
-        ...(dir ? { MODEL_DIR: dir } : {}),
-        LOG_LEVEL: service.logLevel,
-        ORT_INTRA_OP_THREADS: String(onnxIntraOpThreads(service.cpu)),
+        ...(dir ? { [SERVICE_ENV.modelDir.name]: dir } : {}),
+        [SERVICE_ENV.logLevel.name]: service.logLevel,
+        [SERVICE_ENV.ortIntraOpThreads.name]: String(onnxIntraOpThreads(service.cpu)),
         ...extra,
         ...service.env,
+    };
+}
+
+/** The draining variables of a backend that sends SIGTERM `graceSeconds` before it kills the process. */
+export function drainEnvironment(graceSeconds: number, port?: number): Record<string, string> {
+    return {
+        ...(port === undefined ? {} : { [SERVICE_ENV.port.name]: String(port) }),
+        [SERVICE_ENV.shutdownGraceSeconds.name]: String(graceSeconds),
     };
 }

@@ -2,7 +2,8 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { drainTiming, hpaBehavior, podDisruptionBudget } from "../sizing";
 import type { KubernetesSettings, ServiceSpec } from "../spec";
-import { MOUNTED_MODEL_ROOT, SERVICE_PORT, modelDir, serviceEnvironment } from "./environment";
+import { METRIC_NAMES, METRICS_PATH, PROBE_PATHS, SERVICE_ENV } from "../../services/inference/src/contract";
+import { drainEnvironment, MOUNTED_MODEL_ROOT, SERVICE_PORT, modelDir, serviceEnvironment } from "./environment";
 
 /**
  * The Kubernetes objects of one service as plain specs: pure functions, so tests and the schema validator read
@@ -10,7 +11,7 @@ import { MOUNTED_MODEL_ROOT, SERVICE_PORT, modelDir, serviceEnvironment } from "
  */
 
 /** The HPA's custom metric, exported by the service's /metrics as a gauge per pod. */
-export const QUEUE_METRIC = "inference_queue_length";
+export const QUEUE_METRIC = METRIC_NAMES.queueLength;
 /** Namespace Prometheus (and so prometheus-adapter) runs in; the NetworkPolicy lets it scrape. */
 export const MONITORING_NAMESPACE = "monitoring";
 
@@ -60,7 +61,7 @@ export function deploymentSpec(
     service: ServiceSpec, image: pulumi.Input<string>, bucket?: ModelBucket, extraEnv: Record<string, pulumi.Input<string>> = {}, pod: PodIdentity = {},
 ): k8s.types.input.apps.v1.DeploymentSpec {
     const drain = drainTiming(service.requestTimeoutSeconds);
-    const env = serviceEnvironment(service, { PORT: String(SERVICE_PORT), SHUTDOWN_GRACE_SECONDS: String(drain.shutdownGraceSeconds) });
+    const env = serviceEnvironment(service, drainEnvironment(drain.shutdownGraceSeconds, SERVICE_PORT));
     const fromBucket = service.model.artifact.source === "bucket" && bucket !== undefined;
     const httpGet = (path: string) => ({ path, port: "http" });
     return {
@@ -70,7 +71,7 @@ export function deploymentSpec(
         template: {
             metadata: {
                 labels: commonLabels(service),
-                annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(SERVICE_PORT), "prometheus.io/path": "/metrics" },
+                annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(SERVICE_PORT), "prometheus.io/path": METRICS_PATH },
             },
             spec: {
                 serviceAccountName: pod.serviceAccountName ?? service.name,
@@ -92,9 +93,9 @@ export function deploymentSpec(
                         limits: { cpu: service.cpu, memory: service.memory },
                     },
                     // The model loads before /ready answers 200; allow five minutes before the kubelet restarts.
-                    startupProbe: { httpGet: httpGet("/ready"), periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 2 },
-                    readinessProbe: { httpGet: httpGet("/ready"), periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
-                    livenessProbe: { httpGet: httpGet("/health"), periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
+                    startupProbe: { httpGet: httpGet(PROBE_PATHS.readiness), periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 2 },
+                    readinessProbe: { httpGet: httpGet(PROBE_PATHS.readiness), periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
+                    livenessProbe: { httpGet: httpGet(PROBE_PATHS.liveness), periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
                     // Keep serving while endpoints controllers and load balancers stop routing to this pod.
                     lifecycle: { preStop: { sleep: { seconds: drain.preStopSleepSeconds } } },
                     securityContext: restrictedContainer(),
@@ -134,7 +135,7 @@ function modelSyncContainer(service: ServiceSpec, bucket: ModelBucket): k8s.type
         ...command,
         env: [
             { name: "MODEL_SOURCE", value: typeof bucket.url === "string" ? source(bucket.url) : (bucket.url as pulumi.Output<string>).apply(source) },
-            { name: "MODEL_DIR", value: target },
+            { name: SERVICE_ENV.modelDir.name, value: target },
             { name: "HOME", value: "/tmp" },
         ],
         resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },

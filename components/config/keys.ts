@@ -70,6 +70,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     { name: "deletionPolicy", type: "string", default: "delete", description: "retain: registries, buckets and secrets outlive the stack's use of them (production); delete: removed with their contents, so a backend switch or destroy completes.", backends: ALL },
     { name: "secretEnv", type: "array", default: [], description: "Names of secret environment variables; each value is the encrypted stack config secrets:<NAME> (pulumi config set --secret secrets:NAME …).", backends: ALL },
     { name: "installPrometheus", type: "boolean", default: true, description: "With installMetricsAdapter: install a Prometheus (Helm) for the adapter; false = query prometheusUrl.", backends: K8S },
+    { name: "clusterApiCidrs", type: "array", default: [], description: "New EKS cluster: source CIDRs allowed to reach the public API endpoint (the deploying CI's and operators' ranges); empty = any address.", backends: ["eks"] },
     { name: "clusterAdminRoles", type: "array", default: [], description: "New EKS cluster: IAM role ARNs given cluster-admin through access entries (CI deployers, the platform team).", backends: ["eks"] },
     { name: "kubeconfigProfile", type: "string", default: "", description: "New EKS cluster: AWS CLI profile of the exported kubeconfig's aws eks get-token.", backends: ["eks"] },
     { name: "kubeconfigRoleArn", type: "string", default: "", description: "New EKS cluster: IAM role the exported kubeconfig's aws eks get-token assumes.", backends: ["eks"] },

@@ -15,6 +15,7 @@ export interface Location {
 
 export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const IAM_MEMBER = /^(user|group|serviceAccount|domain|principal|principalSet):\S+$/;
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 /** The retention values CloudWatch Logs accepts. */
 const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -76,7 +77,9 @@ function eksAccess(r: Readers): EksAccess {
     for (const arn of adminRoleArns) if (!IAM_ROLE_ARN.test(arn)) r.problem(`${PROJECT}:clusterAdminRoles`, arn, "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
     const kubeconfigRoleArn = r.str("kubeconfigRoleArn");
     if (kubeconfigRoleArn && !IAM_ROLE_ARN.test(kubeconfigRoleArn)) r.problem(`${PROJECT}:kubeconfigRoleArn`, kubeconfigRoleArn, "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
-    return { adminRoleArns, kubeconfigProfile: r.str("kubeconfigProfile") || undefined, kubeconfigRoleArn: kubeconfigRoleArn || undefined };
+    const publicAccessCidrs = r.list("clusterApiCidrs");
+    for (const cidr of publicAccessCidrs) if (!CIDR.test(cidr)) r.problem(`${PROJECT}:clusterApiCidrs`, cidr, "is not an IPv4 CIDR such as 203.0.113.0/24");
+    return { adminRoleArns, publicAccessCidrs, kubeconfigProfile: r.str("kubeconfigProfile") || undefined, kubeconfigRoleArn: kubeconfigRoleArn || undefined };
 }
 
 function invokers(r: Readers): string[] {

@@ -39,7 +39,7 @@ export function renderEks(ctx: RenderContext, platform: EksPlatform, wiring?: Ba
         modelBucket: { url: pulumi.interpolate`s3://${artifacts.modelBucket.bucket}`, cloud: "aws" },
         extraEnv: wiring?.env,
     }, childOf(ctx));
-    scheduleHpaMinimum(ctx, workload.namespaceName, cluster.provider, scheduleOpts);
+    scheduleHpaMinimum(ctx, workload.namespaceName, cluster.provider, image, scheduleOpts);
     return {
         url: workload.url, image, kubeconfig: cluster.kubeconfig,
         resourceNames: {

@@ -36,7 +36,7 @@ export function renderGke(ctx: RenderContext, platform: GkePlatform, wiring?: Ba
         serviceAccountAnnotations: identity?.serviceAccountAnnotations,
         extraEnv: wiring?.env,
     }, childOf(ctx, { dependsOn: identity ? [identity] : [] }));
-    scheduleHpaMinimum(ctx, workload.namespaceName, cluster.provider, scheduleOpts);
+    scheduleHpaMinimum(ctx, workload.namespaceName, cluster.provider, image, scheduleOpts);
     return {
         url: workload.url, image, kubeconfig: cluster.kubeconfig,
         resourceNames: {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { SERVICE_ENV } from "../../services/inference/src/contract";
 import { policyDocument } from "../backends/aws-artifacts";
 import type { HybridPlatform, ServiceSpec } from "../spec";
 import { ArtifactStore, childOf, type RenderContext, type Rendered } from "./context";
@@ -20,9 +21,9 @@ export function overflowServiceSpec(service: ServiceSpec): ServiceSpec {
 /** The pods' overflow variables (services/inference/src/overflow.ts); 0 leaves the threshold at the service's queue bound. */
 export function overflowEnvironment(platform: HybridPlatform, overflowUrl: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
     return {
-        OVERFLOW_URL: overflowUrl,
-        OVERFLOW_AUTH: platform.overflow.backend === "lambda" ? "aws-iam" : "gcp-id-token",
-        ...(platform.queueThreshold > 0 ? { OVERFLOW_QUEUE_THRESHOLD: String(platform.queueThreshold) } : {}),
+        [SERVICE_ENV.overflowUrl.name]: overflowUrl,
+        [SERVICE_ENV.overflowAuth.name]: platform.overflow.backend === "lambda" ? "aws-iam" : "gcp-id-token",
+        ...(platform.queueThreshold > 0 ? { [SERVICE_ENV.overflowQueueThreshold.name]: String(platform.queueThreshold) } : {}),
     };
 }
 

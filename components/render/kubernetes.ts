@@ -16,11 +16,13 @@ export interface BaselineWiring {
 }
 
 /** Kubernetes backends raise and lower the HPA's minReplicas on the service's schedule, if it has one. */
-export function scheduleHpaMinimum(ctx: RenderContext, namespace: pulumi.Output<string>, provider: k8s.Provider, opts: pulumi.ComponentResourceOptions = {}): void {
+export function scheduleHpaMinimum(
+    ctx: RenderContext, namespace: pulumi.Output<string>, provider: k8s.Provider, image: pulumi.Input<string>, opts: pulumi.ComponentResourceOptions = {},
+): void {
     const { service } = ctx;
     if (!service.scaling.schedule) return;
     new ScheduledHpaMinimum(`${ctx.name}-schedule`, {
-        namespace, hpaName: service.name, schedule: service.scaling.schedule, provider,
+        namespace, hpaName: service.name, schedule: service.scaling.schedule, provider, image,
         labels: { "app.kubernetes.io/name": `${service.name}-schedule`, "app.kubernetes.io/part-of": service.name, "app.kubernetes.io/managed-by": "pulumi" },
     }, childOf(ctx, opts));
 }

@@ -2,9 +2,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ScalingSchedule } from "./spec";
 
-/** curl, pinned by tag; the Job only needs an HTTP client and the pod's service-account token. */
-export const PATCH_IMAGE = "curlimages/curl:8.11.1";
-
 /** Arguments of {@link ScheduledHpaMinimum}. */
 export interface ScheduledHpaMinimumArgs {
     /** Namespace of the workload and its HPA. */
@@ -16,6 +13,11 @@ export interface ScheduledHpaMinimumArgs {
     labels: Record<string, string>;
     /** Provider of the workload's cluster. */
     provider: k8s.Provider;
+    /**
+     * Image the Jobs run: the service's own image (by digest, from the stack's registry), whose Node runtime sends
+     * the PATCH, so the schedule pulls nothing from a third-party registry and meets the image policies.
+     */
+    image: pulumi.Input<string>;
 }
 
 /** The merge patch each CronJob sends: only spec.minReplicas changes; the HPA keeps its metrics and maximum. */
@@ -23,24 +25,34 @@ export function minReplicasPatch(minReplicas: number): string {
     return JSON.stringify({ spec: { minReplicas: Math.max(1, minReplicas) } });
 }
 
-/**
- * The shell command of a CronJob: PATCH the HPA through the API server with the pod's own token.
- * `--fail` makes an HTTP error fail the Job, so the Job retries and the failure shows in `kubectl get jobs`.
- */
-export function patchCommand(namespace: string, hpaName: string, minReplicas: number): string {
-    const sa = "/var/run/secrets/kubernetes.io/serviceaccount";
-    return [
-        "curl --fail --silent --show-error --max-time 20",
-        `--cacert ${sa}/ca.crt`,
-        `-H "Authorization: Bearer $(cat ${sa}/token)"`,
-        '-H "Content-Type: application/merge-patch+json"',
-        `-X PATCH --data '${minReplicasPatch(minReplicas)}'`,
-        `https://kubernetes.default.svc/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers/${hpaName}`,
-    ].join(" ");
+/** Where the pod's service-account token and the cluster CA are mounted. */
+const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** The API path of an HPA. */
+export function hpaPath(namespace: string, hpaName: string): string {
+    return `/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers/${hpaName}`;
 }
 
 /**
- * Scheduled scaling on Kubernetes: one CronJob per schedule entry that patches the HPA's minReplicas.
+ * The Node.js program a CronJob runs: PATCH the HPA through the API server with the pod's own token (the cluster CA
+ * comes from NODE_EXTRA_CA_CERTS). A non-2xx answer exits 1, so the Job retries and the failure shows in `kubectl get jobs`.
+ */
+export function patchScript(namespace: string, hpaName: string, minReplicas: number): string {
+    return [
+        'const fs = require("node:fs");',
+        `const token = fs.readFileSync("${SERVICE_ACCOUNT_DIR}/token", "utf8");`,
+        `fetch("https://kubernetes.default.svc${hpaPath(namespace, hpaName)}", {`,
+        '  method: "PATCH", signal: AbortSignal.timeout(20000),',
+        '  headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/merge-patch+json" },',
+        `  body: ${JSON.stringify(minReplicasPatch(minReplicas))},`,
+        "}).then(async (r) => { if (!r.ok) { console.error(r.status, await r.text()); process.exit(1); } })",
+        "  .catch((e) => { console.error(e); process.exit(1); });",
+    ].join("\n");
+}
+
+/**
+ * Scheduled scaling on Kubernetes: one CronJob per schedule entry that patches the HPA's minReplicas, run by the
+ * service's own image (Node's fetch), so nothing is pulled from outside the stack's registry.
  *
  * Chosen over a KEDA cron trigger because KEDA would replace this HPA with one it owns (a ScaledObject
  * cannot share the workload with an existing HPA), and needs a cluster-wide operator and CRDs; CronJobs need
@@ -72,7 +84,7 @@ export class ScheduledHpaMinimum extends pulumi.ComponentResource {
         }, child);
 
         this.cronJobNames = args.schedule.entries.map((entry) => {
-            const command = pulumi.output(args.namespace).apply((ns) => patchCommand(ns, args.hpaName, entry.minCapacity));
+            const script = pulumi.output(args.namespace).apply((ns) => patchScript(ns, args.hpaName, entry.minCapacity));
             const job = new k8s.batch.v1.CronJob(`${name}-${entry.name}`, {
                 metadata: { ...metadata, name: `${args.hpaName}-min-${entry.name}` },
                 spec: {
@@ -92,14 +104,18 @@ export class ScheduledHpaMinimum extends pulumi.ComponentResource {
                                 spec: {
                                     serviceAccountName: serviceAccount.metadata.name,
                                     restartPolicy: "OnFailure",
-                                    securityContext: { runAsNonRoot: true, runAsUser: 100, seccompProfile: { type: "RuntimeDefault" } },
+                                    // The node image's unprivileged user, as the service runs.
+                                    securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
                                     containers: [{
                                         name: "patch-min-replicas",
-                                        image: PATCH_IMAGE,
-                                        command: ["/bin/sh", "-c", command],
-                                        // Read by the policy pack's schedule bounds check.
-                                        env: [{ name: "MIN_REPLICAS", value: String(entry.minCapacity) }],
-                                        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+                                        image: args.image,
+                                        command: ["node", "-e", script],
+                                        env: [
+                                            // Read by the policy pack's schedule bounds check.
+                                            { name: "MIN_REPLICAS", value: String(entry.minCapacity) },
+                                            { name: "NODE_EXTRA_CA_CERTS", value: `${SERVICE_ACCOUNT_DIR}/ca.crt` },
+                                        ],
+                                        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
                                         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                                     }],
                                 },

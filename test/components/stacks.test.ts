@@ -46,7 +46,8 @@ describe("stacks/", () => {
             assert.match(String(stack.outputs.url), /^https?:\/\//);
             assert.ok(["eks", "gke", "cloudrun", "lambda", "hybrid"].includes(String(stack.outputs.backend)));
             assert.equal(stack.outputs.modelVersion, "1");
-            assert.match(String(stack.outputs.image), new RegExp(`/property-valuation(-${stack.stack})?(/property-valuation)?:1$`));
+            // Built by the stack and pinned by digest (issue 11).
+            assert.match(String(stack.outputs.image), new RegExp(`/property-valuation-${stack.stack}(/property-valuation)?@sha256:[0-9a-f]{64}$`));
             assert.ok(Object.keys(stack.outputs.resourceNames as object).length >= 4);
         });
     }

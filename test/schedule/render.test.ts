@@ -13,6 +13,9 @@ interface Registered {
     inputs: Record<string, unknown>;
 }
 
+/** A service image as the stack pushes it. */
+const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/property-valuation-test@sha256:${"ab".repeat(32)}`;
+
 const SCHEDULE: ScalingSchedule = {
     timeZone: "America/New_York",
     entries: [
@@ -51,7 +54,7 @@ describe("scheduled scaling rendered per backend (Pulumi mocks)", () => {
     it("renders one CronJob per entry on Kubernetes, allowed only to patch that one HPA", async () => {
         const all = await render(() => {
             const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
-            new ScheduledHpaMinimum("svc-schedule", { namespace: "inference", hpaName: "property-valuation", schedule: SCHEDULE, labels: { app: "property-valuation" }, provider });
+            new ScheduledHpaMinimum("svc-schedule", { namespace: "inference", hpaName: "property-valuation", schedule: SCHEDULE, labels: { app: "property-valuation" }, provider, image: IMAGE });
         });
         const [role] = ofType(all, "kubernetes:rbac.authorization.k8s.io/v1:Role");
         assert.deepEqual(role.inputs.rules, [
@@ -68,9 +71,12 @@ describe("scheduled scaling rendered per backend (Pulumi mocks)", () => {
         assert.equal(at(evening, "spec", "timeZone"), "America/New_York");
         const pod = at(evening, "spec", "jobTemplate", "spec", "template", "spec");
         assert.equal(at(pod, "serviceAccountName"), "property-valuation-scheduler");
-        const command = String(at(pod, "containers", 0, "command", 2));
-        assert.match(command, /-X PATCH --data '\{"spec":\{"minReplicas":6\}\}'/);
-        assert.match(command, /\/apis\/autoscaling\/v2\/namespaces\/inference\/horizontalpodautoscalers\/property-valuation$/);
+        assert.equal(at(pod, "containers", 0, "image"), IMAGE, "the service's own image, by digest: nothing from another registry");
+        assert.deepEqual((at(pod, "containers", 0, "command") as string[]).slice(0, 2), ["node", "-e"]);
+        const script = String(at(pod, "containers", 0, "command", 2));
+        assert.match(script, /method: "PATCH"/);
+        assert.match(script, /body: "\{\\"spec\\":\{\\"minReplicas\\":6\}\}"/);
+        assert.match(script, /https:\/\/kubernetes\.default\.svc\/apis\/autoscaling\/v2\/namespaces\/inference\/horizontalpodautoscalers\/property-valuation"/);
         assert.equal(at(pod, "containers", 0, "securityContext", "readOnlyRootFilesystem"), true);
         assert.equal(at(pod, "securityContext", "runAsNonRoot"), true);
     });
