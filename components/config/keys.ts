@@ -1,4 +1,4 @@
-import type { Backend } from "../spec";
+import { BACKENDS, type Backend } from "../spec";
 
 /**
  * Every `model-serving:*` key a stack may set. Pulumi.yaml's `config:` schema declares the same keys with the same
@@ -17,7 +17,7 @@ export interface ConfigKey {
     backends: readonly Backend[];
 }
 
-const ALL: readonly Backend[] = ["eks", "gke", "cloudrun", "lambda", "hybrid"];
+const ALL: readonly Backend[] = BACKENDS;
 // A hybrid stack also takes the keys of its baseline (eks or gke) and its overflow (lambda or cloudrun); see parse.ts.
 const K8S: readonly Backend[] = ["eks", "gke", "hybrid"];
 
@@ -75,6 +75,17 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     { name: "kubeconfigProfile", type: "string", default: "", description: "New EKS cluster: AWS CLI profile of the exported kubeconfig's aws eks get-token.", backends: ["eks"] },
     { name: "kubeconfigRoleArn", type: "string", default: "", description: "New EKS cluster: IAM role the exported kubeconfig's aws eks get-token assumes.", backends: ["eks"] },
     { name: "enableApis", type: "boolean", default: true, description: "GCP: enable the project services the backend needs (container, run, artifactregistry, …); false for locked-down projects where they are enabled already.", backends: ["gke", "cloudrun"] },
+    { name: "canaryModelVersion", type: "string", default: "", description: "Model version served beside modelVersion to canaryPercent of the requests (components/rollout/); empty = no canary. Promote: set modelVersion to it and remove both canary keys; roll back: remove them.", backends: ALL },
+    { name: "canaryPercent", type: "integer", default: 0, description: "Share of requests, 1-99, the canary takes: Cloud Run traffic, Lambda alias weight, Gateway HTTPRoute weight or (without a Gateway) pods; 0 = no canary.", backends: ALL },
+    { name: "alarms", type: "boolean", default: true, description: "Render alarms: CloudWatch alarms (lambda), Cloud Monitoring alert policies (cloudrun), a PrometheusRule (Kubernetes with prometheusOperator).", backends: ALL },
+    { name: "latencySloMs", type: "integer", default: 250, description: "p99 model-call latency objective in milliseconds; the latency alarm fires above it.", backends: ALL },
+    { name: "alarmErrorPercent", type: "integer", default: 1, description: "5xx share, and shed (503) share, in percent above which an alarm fires.", backends: ALL },
+    { name: "alarmTopicArn", type: "string", default: "", description: "Lambda: SNS topic ARN the CloudWatch alarms notify (on alarm and on recovery); empty = no notification.", backends: ["lambda"] },
+    { name: "alarmNotificationChannels", type: "array", default: [], description: "Cloud Run: Cloud Monitoring notification channels (projects/<project>/notificationChannels/<id>) the alert policies notify.", backends: ["cloudrun"] },
+    { name: "alertLabels", type: "array", default: [], description: "Kubernetes: labels (name=value) on every alert of the PrometheusRule, for Alertmanager routing (e.g. team=ml).", backends: K8S },
+    { name: "prometheusOperator", type: "boolean", default: false, description: "Kubernetes: the cluster runs the prometheus-operator; render a PodMonitor and a PrometheusRule (monitoring.coreos.com/v1).", backends: K8S },
+    { name: "prometheusRuleLabels", type: "array", default: ["release=kube-prometheus-stack"], description: "Kubernetes with prometheusOperator: labels (name=value) on the PodMonitor and PrometheusRule that the operator's Prometheus selects them by.", backends: K8S },
+    { name: "gatewayName", type: "string", default: "", description: "Kubernetes: a Gateway API Gateway ([namespace/]name) to attach an HTTPRoute to; a canary then gets exact request weights instead of a share of pods.", backends: K8S },
 ];
 
 /** Region keys owned by the cloud providers, read by the spec parser. */

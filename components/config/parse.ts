@@ -1,3 +1,4 @@
+import { CLOUD_RUN, LAMBDA } from "../../policies/platform/limits";
 import { cpuMillis, memoryMiB } from "../../policies/platform/quantity";
 import { cloudOf, regionsOf, RESIDENCY_AREAS, type Residency } from "../../policies/platform/regions";
 import { parseScheduleLines } from "../schedule/spec";
@@ -110,7 +111,8 @@ export function parseStackConfig(config: Record<string, string>, source: string)
         residency,
         env,
         logLevel: oneOf("logLevel", ["trace", "debug", "info", "warn", "error"] as const),
-        requestTimeoutSeconds: int("requestTimeoutSeconds", 1, 3600),
+        // The longest any backend allows; rules.ts holds each backend to its own limit.
+        requestTimeoutSeconds: int("requestTimeoutSeconds", 1, Math.max(LAMBDA.maxTimeoutSeconds, CLOUD_RUN.maxTimeoutSeconds)),
     };
 
     const cloud = cloudOfBackend(backend, baseline);

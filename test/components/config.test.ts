@@ -43,6 +43,11 @@ describe("stack config → validated spec", () => {
         assert.match(problemsOf({ ...cloudrun, "model-serving:gkeMode": "autopliot" })[0], /model-serving:gkeMode "autopliot" is not one of autopilot, standard/);
     });
 
+    it("warns about cluster-creation keys when the stack uses an existing cluster", () => {
+        const { warnings } = parseStackConfig({ "model-serving:backend": "eks", "aws:region": "us-east-1", "model-serving:clusterStackReference": "acme/clusters/prod", "model-serving:nodeInstanceType": "c6i.2xlarge" }, SOURCE);
+        assert.match(warnings[0], /backend eks does not use model-serving:nodeInstanceType "c6i\.2xlarge" \(an existing cluster is used \(kubeconfig \/ clusterStackReference\)\)/);
+    });
+
     it("warns about node keys on GKE Autopilot, which manages its nodes, instead of ignoring them silently", () => {
         const { warnings } = parseStackConfig({ ...gke, "model-serving:nodeMachineType": "n2-standard-8", "model-serving:nodeMin": "3" }, SOURCE);
         assert.deepEqual(warnings, ['stacks/Pulumi.test.yaml: backend gke does not use model-serving:nodeMachineType "n2-standard-8" (GKE Autopilot manages its nodes), model-serving:nodeMin "3" (GKE Autopilot manages its nodes); ignored, and kept for switching back (remove them to silence this warning)']);
