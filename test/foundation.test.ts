@@ -33,14 +33,19 @@ describe("project foundation", () => {
     });
 
     it("has no npm configuration npm does not know (npm warns on every command and the next major ignores it)", () => {
-        // Only the project's own configuration: empty user and global npmrc files instead of the machine's.
+        // Only the project's own configuration: empty user and global npmrc files instead of the machine's, and none of
+        // the npm_config_* variables a parent npm (npm test) passes down from them.
         const empty = fs.mkdtempSync(path.join(os.tmpdir(), "npmrc-"));
         try {
             for (const file of ["user", "global"]) fs.writeFileSync(path.join(empty, file), "");
             const npm = spawnSync("npm", ["pkg", "get", "name"], {
                 cwd: root,
                 encoding: "utf8",
-                env: { ...process.env, npm_config_userconfig: path.join(empty, "user"), npm_config_globalconfig: path.join(empty, "global") },
+                env: {
+                    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_config_/i.test(name))),
+                    npm_config_userconfig: path.join(empty, "user"),
+                    npm_config_globalconfig: path.join(empty, "global"),
+                },
             });
             assert.equal(npm.status, 0, npm.stderr);
             assert.deepEqual(npm.stderr.split("\n").filter((line) => /^npm warn/i.test(line)), []);
