@@ -78,23 +78,23 @@ export function mockResourceState(args: pulumi.runtime.MockResourceArgs, config:
  * Physical-name limits the providers enforce (API errors on the first real `pulumi up`), applied to what the program
  * sets or the engine would auto-name: a too-long name fails the offline plan and the tests, not the deploy.
  */
-const NAME_LIMIT_CHECKS: Record<string, { field: string; limit: number; what: string }> = {
-    "gcp:container/cluster:Cluster": { field: "name", limit: NAME_LIMITS.gkeCluster, what: "GKE cluster name" },
-    "gcp:container/nodePool:NodePool": { field: "name", limit: NAME_LIMITS.gkeNodePool, what: "GKE node pool name" },
-    "gcp:cloudrunv2/service:Service": { field: "name", limit: NAME_LIMITS.cloudRunService, what: "Cloud Run service name (fewer than 50)" },
-    "aws:s3/bucket:Bucket": { field: "bucketPrefix", limit: NAME_LIMITS.s3BucketPrefix, what: "S3 bucketPrefix" },
-    "gcp:storage/bucket:Bucket": { field: "name", limit: NAME_LIMITS.gcsBucket, what: "GCS bucket name" },
-    "aws:iam/role:Role": { field: "name", limit: NAME_LIMITS.iamRole, what: "IAM role name" },
-    "gcp:serviceaccount/account:Account": { field: "accountId", limit: NAME_LIMITS.serviceAccountId, what: "service account id" },
-    "aws:lambda/function:Function": { field: "name", limit: NAME_LIMITS.lambdaFunction, what: "Lambda function name" },
-    "aws:eks/cluster:Cluster": { field: "name", limit: NAME_LIMITS.eksCluster, what: "EKS cluster name" },
-    "aws:eks/nodeGroup:NodeGroup": { field: "nodeGroupName", limit: NAME_LIMITS.dnsLabel, what: "EKS node group name" },
-    "aws:ecr/repository:Repository": { field: "name", limit: NAME_LIMITS.ecrRepository, what: "ECR repository name" },
-    "gcp:artifactregistry/repository:Repository": { field: "repositoryId", limit: NAME_LIMITS.artifactRegistryRepository, what: "Artifact Registry repository id" },
-    "kubernetes:helm.sh/v3:Release": { field: "name", limit: NAME_LIMITS.helmRelease, what: "Helm release name" },
-    "kubernetes:core/v1:Namespace": { field: "metadata.name", limit: NAME_LIMITS.dnsLabel, what: "Kubernetes namespace" },
-    "kubernetes:core/v1:ServiceAccount": { field: "metadata.name", limit: NAME_LIMITS.dnsLabel, what: "Kubernetes service account" },
-    "kubernetes:core/v1:Service": { field: "metadata.name", limit: NAME_LIMITS.dnsLabel, what: "Kubernetes Service" },
+const NAME_LIMIT_CHECKS: Record<string, { field: string; limit: keyof typeof NAME_LIMITS; what: string }> = {
+    "gcp:container/cluster:Cluster": { field: "name", limit: "gkeCluster", what: "GKE cluster name" },
+    "gcp:container/nodePool:NodePool": { field: "name", limit: "gkeNodePool", what: "GKE node pool name" },
+    "gcp:cloudrunv2/service:Service": { field: "name", limit: "cloudRunService", what: "Cloud Run service name (fewer than 50)" },
+    "aws:s3/bucket:Bucket": { field: "bucketPrefix", limit: "s3BucketPrefix", what: "S3 bucketPrefix" },
+    "gcp:storage/bucket:Bucket": { field: "name", limit: "gcsBucket", what: "GCS bucket name" },
+    "aws:iam/role:Role": { field: "name", limit: "iamRole", what: "IAM role name" },
+    "gcp:serviceaccount/account:Account": { field: "accountId", limit: "serviceAccountId", what: "service account id" },
+    "aws:lambda/function:Function": { field: "name", limit: "lambdaFunction", what: "Lambda function name" },
+    "aws:eks/cluster:Cluster": { field: "name", limit: "eksCluster", what: "EKS cluster name" },
+    "aws:eks/nodeGroup:NodeGroup": { field: "nodeGroupName", limit: "dnsLabel", what: "EKS node group name" },
+    "aws:ecr/repository:Repository": { field: "name", limit: "ecrRepository", what: "ECR repository name" },
+    "gcp:artifactregistry/repository:Repository": { field: "repositoryId", limit: "artifactRegistryRepository", what: "Artifact Registry repository id" },
+    "kubernetes:helm.sh/v3:Release": { field: "name", limit: "helmRelease", what: "Helm release name" },
+    "kubernetes:core/v1:Namespace": { field: "metadata.name", limit: "dnsLabel", what: "Kubernetes namespace" },
+    "kubernetes:core/v1:ServiceAccount": { field: "metadata.name", limit: "dnsLabel", what: "Kubernetes service account" },
+    "kubernetes:core/v1:Service": { field: "metadata.name", limit: "dnsLabel", what: "Kubernetes Service" },
 };
 
 /** Throws when a physical name is longer than its API allows (the error the provider would return). */
@@ -102,8 +102,9 @@ export function checkNameLimits(type: string, logicalName: string, state: Record
     const check = NAME_LIMIT_CHECKS[type];
     if (!check) return;
     const value = check.field.split(".").reduce<unknown>((v, key) => (v && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined), state);
-    if (typeof value === "string" && value.length > check.limit) {
-        throw new Error(`${type} ${logicalName}: ${check.what} "${value}" has ${value.length} characters; the API allows at most ${check.limit}`);
+    const limit = NAME_LIMITS[check.limit];
+    if (typeof value === "string" && value.length > limit) {
+        throw new Error(`${type} ${logicalName}: ${check.what} "${value}" has ${value.length} characters; the API allows at most ${limit}`);
     }
 }
 

@@ -146,12 +146,15 @@ async function renderOnce(opts: RenderOptions): Promise<RenderedStack> {
     // runtime/state is internal to @pulumi/pulumi (untyped); the flag decides who turns aliases into URNs.
     if (opts.aliasUrns) (state as unknown as { getStore(): { supportsAliasSpecs: boolean } }).getStore().supportsAliasSpecs = false;
     const monitor = settings.getMonitor() as unknown as MockMonitor;
-    recordRegistrations(monitor, resources, (stackOutputs) => { outputs = stackOutputs; });
+    const refused: string[] = [];
+    recordRegistrations(monitor, resources, (stackOutputs) => { outputs = stackOutputs; }, (error) => refused.push(error.message));
 
     const warnings = await capturingWarnings(async () => {
         await runInPulumiStack(async () => modelServingProgram({ configFile: opts.configFile }));
         await waitForRpcs();
     });
+    // A registration the mocks refused (a name over its API's limit) is what the provider would refuse in `pulumi up`.
+    if (refused.length > 0) throw new Error(refused.join("\n"));
     return { project, stack: opts.stack, config, resources, outputs, warnings };
 }
 
@@ -180,7 +183,9 @@ interface ReadRequest { getType(): string; getName(): string; getParent(): strin
 interface OutputsRequest { getUrn(): string; getOutputs(): Struct }
 
 /** Wraps the mock monitor so each registration is recorded with its parent and raw (wire-format) inputs. */
-function recordRegistrations(monitor: MockMonitor, resources: RenderedResource[], onStackOutputs: (outputs: Record<string, unknown>) => void): void {
+function recordRegistrations(
+    monitor: MockMonitor, resources: RenderedResource[], onStackOutputs: (outputs: Record<string, unknown>) => void, onRefused: (error: Error) => void,
+): void {
     const target = monitor as unknown as {
         registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
         readResource(req: ReadRequest, callback: Callback): Promise<void>;
@@ -206,6 +211,7 @@ function recordRegistrations(monitor: MockMonitor, resources: RenderedResource[]
     };
     const register = target.registerResource.bind(monitor);
     target.registerResource = (req, callback) => register(req, (error, response) => {
+        if (error) onRefused(error);
         if (!error && response) record(req, response.getUrn(), req.getCustom(), req.getObject(), false);
         callback(error, response);
     });
