@@ -142,3 +142,53 @@ describe("data locality: replication-residency policy", () => {
         assert.match(messagesOf(await check([ecr], { "replication-residency": eu }), "replication-residency")[0], /"ap-southeast-1" is in jurisdiction apac, not eu/);
     });
 });
+
+describe("data locality: every data-storing type, replicas and copies", () => {
+    const euConfig = { "data-residency": eu };
+    const usProvider = { provider: gcp({ region: "us-central1", project: "p" }) };
+
+    it("reads location on any GCP type: Cloud Run v1, BigQuery (default US when unset), KMS key rings, Secret Manager replicas", async () => {
+        const result = await check([
+            resource("gcp:cloudrun/service:Service", "v1", { location: "us-central1", template: {} }),
+            resource("gcp:bigquery/dataset:Dataset", "unset", { datasetId: "sales" }),
+            resource("gcp:bigquery/dataset:Dataset", "eu", { datasetId: "sales_eu", location: "EU" }),
+            resource("gcp:kms/keyRing:KeyRing", "ring", { name: "r", location: "us-east1" }),
+            resource("gcp:secretmanager/secret:Secret", "s", { secretId: "s", replication: { userManaged: { replicas: [{ location: "europe-west1" }, { location: "us-east4" }] } } }),
+        ], euConfig);
+        const messages = messagesOf(result, "data-residency");
+        assert.equal(messages.length, 4);
+        assert.match(messages[0], /cloudrun\/service:Service "v1" location "us-central1" is in jurisdiction us, not eu/);
+        assert.match(messages[1], /Dataset "unset" location \(unset, the service's default\) "US" is in jurisdiction us, not eu/);
+        assert.match(messages[2], /KeyRing "ring" location "us-east1"/);
+        assert.match(messages[3], /replication.userManaged.replicas\[1\].location "us-east4"/);
+    });
+
+    it("takes a Cloud Run v1 service's location from its provider when unset", async () => {
+        const result = await check([resource("gcp:cloudrun/service:Service", "v1", { template: {} }, usProvider)], euConfig);
+        assert.match(messagesOf(result, "data-residency")[0], /provider region "us-central1"/);
+    });
+
+    it("locates any regional AWS resource by its own region or its provider's, and follows DynamoDB replicas and Backup copies", async () => {
+        const provider = { provider: aws("eu-west-1") };
+        const result = await check([
+            resource("aws:dynamodb/table:Table", "sales", { name: "sales", replicas: [{ regionName: "eu-central-1" }, { regionName: "us-east-1" }] }, provider),
+            resource("aws:backup/plan:Plan", "backup", { rules: [{ ruleName: "daily", copyActions: [{ destinationVaultArn: "arn:aws:backup:us-west-2:123456789012:backup-vault:dr" }] }] }, provider),
+            resource("aws:rds/instance:Instance", "db", { instanceClass: "db.t3.micro" }, { provider: aws("us-east-2") }),
+            resource("aws:iam/role:Role", "global", { name: "r" }, { provider: aws("us-east-2") }),
+        ], euConfig);
+        const messages = messagesOf(result, "data-residency");
+        assert.equal(messages.length, 3);
+        assert.match(messages[0], /Table "sales" replicas\[1\].regionName "us-east-1" is in jurisdiction us, not eu/);
+        assert.match(messages[1], /Plan "backup" rules\[0\].copyActions\[0\].destinationVaultArn "us-west-2"/);
+        assert.match(messages[2], /rds\/instance:Instance "db" provider region "us-east-2"/);
+    });
+
+    it("passes the same types inside the residency", async () => {
+        const result = await check([
+            resource("aws:dynamodb/table:Table", "sales", { name: "sales", region: "eu-west-1", replicas: [{ regionName: "eu-central-1" }] }),
+            resource("gcp:bigquery/dataset:Dataset", "eu", { datasetId: "sales_eu", location: "EU" }),
+            resource("gcp:kms/keyRing:KeyRing", "ring", { name: "r", location: "europe-west4" }),
+        ], euConfig);
+        assert.deepEqual(messagesOf(result, "data-residency"), []);
+    });
+});
