@@ -1,5 +1,8 @@
 import type { NodeShape } from "../policies/platform/instance-types";
 import type { Residency } from "../policies/platform/regions";
+import type { ObservabilitySpec } from "./observability/signals";
+import type { CanarySpec } from "./rollout/canary";
+import type { GatewayRef } from "./rollout/kubernetes";
 import type { ScalingSchedule } from "./schedule/spec";
 
 /** The backends a stack can choose with `model-serving:backend`. */
@@ -49,6 +52,10 @@ export interface ServiceSpec {
     logLevel: "trace" | "debug" | "info" | "warn" | "error";
     /** Longest a single request may take, in seconds (Lambda timeout, Cloud Run request timeout). */
     requestTimeoutSeconds: number;
+    /** A second model version served beside `model` to part of the traffic (components/rollout/); undefined = one version. */
+    canary?: CanarySpec;
+    /** Alarms and dashboards (components/observability/); undefined = the defaults. */
+    observability?: ObservabilitySpec;
 }
 
 /** Replica bounds and autoscaling targets. */
@@ -99,6 +106,8 @@ export interface KubernetesSettings {
     prometheusUrl: string;
     /** Namespace label of the ingress controller / gateway allowed to reach the pods when exposure is public. */
     ingressNamespace: string;
+    /** Gateway API Gateway the service's HTTPRoute attaches to (components/rollout/); undefined = none. */
+    gateway?: GatewayRef;
 }
 
 /**

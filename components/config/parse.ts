@@ -8,6 +8,7 @@ import { formatFinding } from "./findings";
 import { CONFIG_KEYS, PROVIDER_KEYS } from "./keys";
 import { DNS_LABEL } from "./platforms";
 import { PROJECT, readersOf, setKeys, type ProblemSink, type Readers } from "./readers";
+import { parseCanary, parseObservability, replicaShareWarning } from "./rollout";
 
 /** Every problem found in one stack's config, one line each, each naming the file, the key and the value. */
 export class ConfigError extends Error {
@@ -113,6 +114,8 @@ export function parseStackConfig(config: Record<string, string>, source: string)
         logLevel: oneOf("logLevel", ["trace", "debug", "info", "warn", "error"] as const),
         // The longest any backend allows; rules.ts holds each backend to its own limit.
         requestTimeoutSeconds: int("requestTimeoutSeconds", 1, Math.max(LAMBDA.maxTimeoutSeconds, CLOUD_RUN.maxTimeoutSeconds)),
+        ...optionalCanary(parseCanary(r, modelVersion, modelSource === "image" ? modelPath : "")),
+        observability: parseObservability(r),
     };
 
     const cloud = cloudOfBackend(backend, baseline);
@@ -130,6 +133,11 @@ export function parseStackConfig(config: Record<string, string>, source: string)
     const platform: Platform = (BACKEND_TABLE[backend] as BackendEntry<Backend>).parse(r, location);
     warnings.unshift(...unusedKeyWarnings(config, backend, platform, uses, r, location, source));
     imageProblems(service, platform, problem);
+    const kubernetes = platform.backend === "hybrid" ? platform.baseline.kubernetes : "kubernetes" in platform ? platform.kubernetes : undefined;
+    if (service.canary && kubernetes && !kubernetes.gateway) {
+        const warning = replicaShareWarning(service.canary, service.scaling, backend, source);
+        if (warning) warnings.push(warning);
+    }
     // The rule set runs on a spec whose every value was readable; its findings name the keys to change.
     if (problems.length === 0) {
         for (const finding of specFindings(service, platform)) (finding.level === "error" ? problems : warnings).push(formatFinding(finding, source));
@@ -194,4 +202,9 @@ function unusedKeyWarnings(config: Record<string, string>, backend: Backend, pla
     }
     const listed = unused.map(([name, value]) => `${PROJECT}:${name} ${JSON.stringify(value)} (${idle[name] ?? `used by ${keys.get(name)!.backends.join("/")}`})`);
     return [`${source}: backend ${backend}${platform.backend === "hybrid" ? ` with hybridBaseline ${platform.baseline.backend}` : ""} does not use ${listed.join(", ")}; ignored, and kept for switching back (remove them to silence this warning)`];
+}
+
+/** The canary key of the spec: absent rather than undefined, so specs without one compare equal to older ones. */
+function optionalCanary(canary: ServiceSpec["canary"]): Pick<ServiceSpec, "canary"> {
+    return canary ? { canary } : {};
 }

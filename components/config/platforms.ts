@@ -1,6 +1,7 @@
 import { parseNodeShape, type NodeShape } from "../../policies/platform/instance-types";
 import type { ClusterSource, EksAccess, KubernetesSettings, Platform } from "../spec";
 import { PROJECT, type Readers } from "./readers";
+import { parseGateway } from "./rollout";
 
 /**
  * One parser per backend: its platform settings from its keys, each value checked for what the key itself
@@ -69,7 +70,8 @@ function kubernetesSettings(r: Readers): KubernetesSettings {
     if (metrics.installMetricsAdapter && !metrics.installPrometheus && !/^https?:\/\/[^\s/]+/.test(metrics.prometheusUrl)) {
         r.problem(`${PROJECT}:prometheusUrl`, metrics.prometheusUrl, "is not an http(s) URL; with installPrometheus false the metrics adapter queries it (or set installPrometheus true)");
     }
-    return { namespace, cluster, ...metrics, ingressNamespace: r.str("ingressNamespace") };
+    const gateway = parseGateway(r);
+    return { namespace, cluster, ...metrics, ingressNamespace: r.str("ingressNamespace"), ...(gateway ? { gateway } : {}) };
 }
 
 function eksAccess(r: Readers): EksAccess {

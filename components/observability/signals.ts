@@ -130,6 +130,20 @@ export interface AlarmThresholds {
     errorPercent: number;
 }
 
+/** A stack's alarms: whether to render them, their thresholds, and where each platform notifies. */
+export interface ObservabilitySpec {
+    alarms: boolean;
+    thresholds: AlarmThresholds;
+    /** Lambda: SNS topic the CloudWatch alarms notify. */
+    topicArn?: string;
+    /** Cloud Run: Cloud Monitoring notification channels. */
+    notificationChannels: string[];
+    /** Kubernetes: labels on every alert, for Alertmanager routing. */
+    alertLabels: Record<string, string>;
+    /** Kubernetes: the prometheus-operator exists; its Prometheus selects rules and monitors by these labels. */
+    prometheusOperator?: { labels: Record<string, string> };
+}
+
 export const DEFAULT_THRESHOLDS: AlarmThresholds = { latencySloMs: 250, errorPercent: 1 };
 
 /** The alarms every platform renders (pods-not-ready on Kubernetes only, throttles on Lambda only). */
