@@ -28,7 +28,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
             return;
         }
         json(request, body.subarray(0, headerLength) as unknown as string, (error, header) => {
-            if (error) return done(error);
+            if (error) return done(new HttpError(400, `the first ${headerLength} bytes (${INFERENCE_HEADER}) are not a JSON infer request`));
             try {
                 done(null, decodeBinaryInferRequest(header, body.subarray(headerLength)));
             } catch (decodeError) {
