@@ -80,6 +80,9 @@ function parseHybrid(r: Readers, at: Location & { hybridBaseline: BaselinePlatfo
 
 function hybridFindings(service: ServiceSpec, platform: HybridPlatform): Finding[] {
     const { baseline, overflow } = platform;
+    if (HYBRID_OVERFLOW[baseline.backend] !== overflow.backend) {
+        return [{ level: "error", keys: [[key("hybridBaseline"), baseline.backend]], why: `pairs with a ${HYBRID_OVERFLOW[baseline.backend]} overflow, not ${overflow.backend} (eks + lambda, gke + cloudrun)` }];
+    }
     const findings = [
         ...(baseline.backend === "eks" ? eksFindings(service, baseline) : gkeFindings(service, baseline)),
         ...(overflow.backend === "lambda" ? lambdaFindings(service, overflow, "overflow") : cloudRunFindings(service, "overflow")),

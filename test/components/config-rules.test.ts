@@ -127,6 +127,13 @@ describe("the component never refuses what the parser accepted", () => {
         });
     }
 
+    it("refuses a hybrid platform built in code whose overflow is not its baseline's pair", () => {
+        const { service, platform } = parseStackConfig({ ...gke, "model-serving:backend": "hybrid" }, SOURCE);
+        const lambdaOverflow = parseStackConfig(lambda, SOURCE).platform;
+        assert.ok(platform.backend === "hybrid" && lambdaOverflow.backend === "lambda");
+        assert.deepEqual(specProblems(service, { ...platform, overflow: lambdaOverflow }), ['model-serving:hybridBaseline "gke" pairs with a cloudrun overflow, not lambda (eks + lambda, gke + cloudrun)']);
+    });
+
     it("for generated sizes and timeouts on every backend: whatever the parser accepts, ModelService accepts", () => {
         const configs = [lambda, eks, cloudrun, gke, { ...eks, "model-serving:backend": "hybrid" }, { ...gke, "model-serving:backend": "hybrid" }];
         fc.assert(fc.property(fc.constantFrom(...configs), fc.constantFrom("250m", "500m", "1", "2", "3", "4", "8"), fc.constantFrom("256Mi", "512Mi", "1Gi", "2Gi", "4Gi", "16Gi"), fc.integer({ min: 1, max: 3600 }), (base, cpu, memory, timeout) => {
