@@ -28,6 +28,8 @@ export interface RenderedResource {
     read?: boolean;
     /** Inputs after Output resolution; unknown-at-preview values are {@link UNKNOWN}, secrets are "[secret]". */
     inputs: Record<string, unknown>;
+    /** Input paths later updates leave alone (owned by a controller: an autoscaler's desiredSize, a schedule's minReplicas). */
+    ignoreChanges?: string[];
     /** retainOnDelete: Pulumi forgets the resource instead of deleting it (production data and registries). */
     retainOnDelete?: boolean;
     /** URNs of the resources this one waits for (its inputs' sources and dependsOn), as the engine orders them. */
@@ -178,7 +180,7 @@ async function capturingWarnings(run: () => Promise<void>): Promise<string[]> {
 
 type Callback = (error: Error | null, response?: { getUrn(): string }) => void;
 type Struct = { toJavaScript(): Record<string, unknown> } | undefined;
-interface RegisterRequest { getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProvider(): string; getObject(): Struct; getAliasurnsList?(): string[]; getDependenciesList?(): string[]; getRetainondelete?(): boolean }
+interface RegisterRequest { getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProvider(): string; getObject(): Struct; getAliasurnsList?(): string[]; getDependenciesList?(): string[]; getRetainondelete?(): boolean; getIgnorechangesList?(): string[] }
 interface ReadRequest { getType(): string; getName(): string; getParent(): string; getProvider(): string; getProperties(): Struct }
 interface OutputsRequest { getUrn(): string; getOutputs(): Struct }
 
@@ -206,6 +208,7 @@ function recordRegistrations(
             inputs: plain(inputs?.toJavaScript() ?? {}) as Record<string, unknown>,
             ...(dependencies.length > 0 ? { dependencies } : {}),
             ...("getRetainondelete" in req && req.getRetainondelete?.() ? { retainOnDelete: true } : {}),
+            ...("getIgnorechangesList" in req && req.getIgnorechangesList?.().length ? { ignoreChanges: req.getIgnorechangesList() } : {}),
             ...(aliases.length > 0 ? { aliases } : {}),
         });
     };
