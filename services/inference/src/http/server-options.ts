@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import type { FastifyServerOptions } from "fastify";
+import { precompiledCompilers } from "../compiled-schemas";
 import type { ServiceConfig } from "../config";
 import { REQUEST_ID_HEADER } from "../contract";
 import type { DataPlane } from "../data-plane/data-plane";
@@ -53,6 +54,8 @@ export function fastifyOptions(config: ServiceConfig, plane: DataPlane, choices:
             // them against the meta-schema cost ~40 ms of every cold start; strict mode still rejects unknown keywords.
             customOptions: { coerceTypes: false, removeAdditional: false, strictNumbers: true, allErrors: false, validateSchema: false },
         },
+        // Validators and serializers compiled at build time from these same schemas (cold start).
+        schemaController: { compilersFactory: precompiledCompilers },
         schemaErrorFormatter: formatValidationErrors,
         ...(logBindings ? { childLoggerFactory: (logger, bindings, opts) => logger.child({ ...bindings, ...logBindings() }, opts) } : {}),
     };

@@ -1,4 +1,4 @@
-import Ajv from "ajv";
+import { precompiledValidator } from "../compiled-schemas";
 
 /** One input feature: a column of the `features` tensor, in tensor column order. */
 export interface FeatureSpec {
@@ -87,7 +87,8 @@ const metadataSchema = {
 
 // validateSchema off: checking this constant schema against the JSON Schema meta-schema on every start cost
 // more CPU than compiling it (cold start); strict mode still rejects unknown keywords at compile.
-const validateSchema = new Ajv({ allErrors: true, strictNumbers: true, validateSchema: false }).compile<ModelMetadata>(metadataSchema);
+// Compiled at build time (src/compiled-schemas.ts); Ajv compiles it here only when running from source.
+const validateSchema = precompiledValidator<ModelMetadata>(metadataSchema, { allErrors: true, strictNumbers: true, validateSchema: false });
 
 export class MetadataError extends Error {
     constructor(message: string) {
