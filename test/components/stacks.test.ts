@@ -52,6 +52,10 @@ describe("stacks/", () => {
         });
     }
 
+    it("renders every shipped stack without a warning: its replicas fit its nodes, nodeMax holds maxReplicas, no unused keys", () => {
+        for (const stack of rendered.values()) assert.deepEqual(stack.warnings, [], stack.stack);
+    });
+
     it("renders Kubernetes objects that all validate against the Kubernetes OpenAPI schema", () => {
         let checked = 0;
         for (const stack of rendered.values()) {
