@@ -36,7 +36,7 @@ describe("inference server process (end to end over HTTP)", function () {
             assert.ok(ok.headers.get("x-request-id"));
 
             const bad = await fetch(`${server.url}/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...EXAMPLE_PROPERTY, bathrooms: -1 }) });
-            assert.equal(bad.status, 400);
+            assert.equal(bad.status, 422);
             assert.match(((await bad.json()) as { error: string }).error, /body\/bathrooms must be >= 0/);
 
             const metrics = await (await fetch(`${server.url}/metrics`)).text();
