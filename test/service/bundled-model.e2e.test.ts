@@ -30,9 +30,9 @@ describe("the bundled property-valuation model, served with default settings", f
         assert.ok(low > 0 && low <= body.estimated_value && body.estimated_value <= high, JSON.stringify(body));
     });
 
-    it("answers an invalid body with a 400 naming the field", async () => {
+    it("answers an invalid body with FastAPI's 422 naming the field", async () => {
         const res = await post("/predict", { ...EXAMPLE_PROPERTY, square_feet: "big" });
-        assert.equal(res.status, 400);
+        assert.equal(res.status, 422);
         assert.match(((await res.json()) as { error: string }).error, /square_feet/);
     });
 
