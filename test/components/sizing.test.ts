@@ -46,6 +46,11 @@ describe("sizing: one declared size, what each backend can provision", () => {
         assert.match(cloudRunSizeProblems(1, 256 * MiB, gen2)[0], /below the 512Mi the second-generation execution environment needs/);
         assert.deepEqual(cloudRunSizeProblems(1, 256 * MiB, { secondGeneration: false }), []);
         assert.deepEqual(cloudRunSizeProblems(2, 4 * GiB, gen2), []);
+        const gen1 = { secondGeneration: false, concurrency: 1 };
+        assert.deepEqual(cloudRunSizeProblems(0.5, GiB, gen1), [], "fractional cpu in gen1 with concurrency 1");
+        assert.match(cloudRunSizeProblems(0.5, GiB, { ...gen1, concurrency: 8 })[0], /fractional, which needs concurrency 1/);
+        assert.match(cloudRunSizeProblems(0.25, GiB, gen1)[0], /memory 1Gi needs at least 0.5 vCPU/);
+        assert.match(cloudRunSizeProblems(0.5, 2 * GiB, gen1)[0], /memory 2Gi needs at least 1 vCPU/);
     });
 
     it("gives the service exactly the grace period that remains after the preStop sleep", () => {
