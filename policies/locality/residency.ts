@@ -71,6 +71,6 @@ export function residencyRequirement(residency: Residency): string {
 
 /** The fix that keeps the residency: move the resource, never widen the rule. */
 export function residencyFix(residency: Residency): string {
-    const where = residency.regions ? residency.regions.join(" or ") : `${/^[aeiou]/.test(residency.area) ? "an" : "a"} ${residency.area} region`;
+    const where = residency.regions ? residency.regions.join(" or ") : `a region of jurisdiction ${residency.area}`;
     return `place it in ${where} (its location / region, or the provider's region; on the ModelService the stack's region keys)`;
 }

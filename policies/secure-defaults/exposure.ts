@@ -115,7 +115,9 @@ export function lambdaPermissionProblems(props: Record<string, unknown>): string
     const principal = String(props.principal ?? "");
     const forFunctionUrl = props.functionUrlAuthType !== undefined || props.invokedViaFunctionUrl === true;
     if (principal === "*" && !forFunctionUrl) return ['principal "*" lets any AWS account or anonymous caller invoke the function'];
-    if (principal.endsWith(".amazonaws.com") && props.sourceArn === undefined && props.sourceAccount === undefined) {
+    // A source computed from another resource (the API's execution ARN) is unknown at preview, and set.
+    const isSet = (read: () => unknown) => { const value = readKnown(read); return !value.known || value.value !== undefined; };
+    if (principal.endsWith(".amazonaws.com") && !isSet(() => props.sourceArn) && !isSet(() => props.sourceAccount)) {
         return [`principal ${principal} has no sourceArn or sourceAccount, so that service acting for any account can invoke the function`];
     }
     return [];

@@ -81,7 +81,7 @@ describe("data locality: data-residency policy", () => {
         ], { "data-residency": eu });
         const messages = messagesOf(result, "data-residency");
         assert.equal(messages.length, 2);
-        assert.match(messages[0], /pulumi:providers:aws "default" region "us-east-1" is in jurisdiction us, not eu. Required: every location in jurisdiction eu. Fix: place it in an eu region/);
+        assert.match(messages[0], /pulumi:providers:aws "default" region "us-east-1" is in jurisdiction us, not eu. Required: every location in jurisdiction eu. Fix: place it in a region of jurisdiction eu/);
         assert.match(messages[1], /aws:ecr\/repository:Repository "outside" region "us-west-2"/);
     });
 

@@ -31,4 +31,37 @@ describe("npm run policy:check", function () {
         assert.equal(result.code, 2);
         assert.match(result.stdout, /invalid policy config:\n\s+lambda-limits: maxTimeout must be integer/);
     });
+
+    it("exits 2 on a typo in a policy config, naming the key, the nearest known key and the file passed", async () => {
+        const typo = path.join(ROOT, "results", "tmp", "typo-policy-config.json");
+        fs.mkdirSync(path.dirname(typo), { recursive: true });
+        fs.writeFileSync(typo, JSON.stringify({ "data-residency": { residency: "eu", allowedRegion: ["europe-west4"] }, "image-pined": "mandatory" }));
+        const result = await run(["--stack", "prod-eu", "--policy-config", typo]);
+        assert.equal(result.code, 2, result.stdout);
+        assert.match(result.stdout, /results\/tmp\/typo-policy-config.json: invalid policy config:/);
+        assert.match(result.stdout, /"image-pined" is not a policy of this pack; did you mean "image-pinned"\?/);
+        assert.match(result.stdout, /data-residency: "allowedRegion" is not a setting of data-residency; did you mean "allowedRegions"\?/);
+    });
+
+    it("names the stack file actually passed with --config-file when the program refuses it", async () => {
+        const copy = path.join(ROOT, "results", "tmp", "Pulumi.renamed.yaml");
+        fs.mkdirSync(path.dirname(copy), { recursive: true });
+        fs.writeFileSync(copy, "config:\n  aws:region: us-east-1\n  model-serving:backend: lambda\n  model-serving:maxReplicas: lots\n");
+        const result = await run(["--config-file", copy, "--policy-config", "policies/config/dev.json"]);
+        assert.equal(result.code, 2, result.stdout);
+        assert.match(result.stdout, /results\/tmp\/Pulumi.renamed.yaml/);
+        assert.doesNotMatch(result.stdout, /stacks\/Pulumi.renamed.yaml/);
+    });
+
+    it("prints one finding for a cause shared by many resources", async () => {
+        const moved = path.join(ROOT, "results", "tmp", "Pulumi.moved.yaml");
+        fs.writeFileSync(moved, fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod-aws.yaml"), "utf8")
+            // The program's own residency would refuse the move first; left at "any", only the pack stands in the way.
+            .replace("aws:region: us-east-1", "aws:region: eu-west-1").replace("model-serving:residency: us", "model-serving:residency: any"));
+        const result = await run(["--config-file", moved, "--policy-config", "policies/config/prod-aws.json"]);
+        assert.equal(result.code, 1, result.stdout);
+        // Every regional resource inherits the region: one line for the cause, the resources listed on the next.
+        assert.match(result.stdout, /\[mandatory\] data-residency {2}\((\d+) resources, one cause\)\n {4}region "eu-west-1" is in jurisdiction eu, not us/);
+        assert.ok(result.stdout.split("\n").filter((line) => line.includes("[mandatory] data-residency")).length <= 4, result.stdout);
+    });
 });

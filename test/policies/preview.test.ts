@@ -41,7 +41,7 @@ describe("unknown policy config keys", () => {
 describe("grouped report", () => {
     it("prints one finding for one cause on many resources, the resource-first message for a single one", () => {
         const urn = (type: string, name: string) => `urn:pulumi:prod-eu::model-serving::model-serving:gke:Cluster$${type}::${name}`;
-        const cause = 'region "us-east1" is in jurisdiction us, not eu. Required: every location in jurisdiction eu. Fix: place it in an eu region.';
+        const cause = 'region "us-east1" is in jurisdiction us, not eu. Required: every location in jurisdiction eu. Fix: place it in a region of jurisdiction eu.';
         const violations = [
             { policyName: "data-residency", enforcementLevel: "mandatory" as const, urn: urn("gcp:compute/subnetwork:Subnetwork", "a"), message: `gcp:compute/subnetwork:Subnetwork "a" ${cause}` },
             { policyName: "data-residency", enforcementLevel: "mandatory" as const, urn: urn("gcp:compute/router:Router", "b"), message: `gcp:compute/router:Router "b" ${cause}` },

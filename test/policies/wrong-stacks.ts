@@ -7,4 +7,5 @@ export const WRONG_STACKS: { fixture: string; file: string; policyConfig: string
     ["oversized-lambda", "dev", "lambda-limits"],
     ["oversized-pods", "prod-aws", "k8s-container-resources"],
     ["public-service", "staging", "cloudrun-public-invoker"],
+    ["public-http-api", "dev", "api-route-auth"],
 ].map(([fixture, policyConfig, policy]) => ({ fixture, file: path.join(__dirname, "fixtures", `Pulumi.${fixture}.yaml`), policyConfig, policy }));
