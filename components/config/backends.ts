@@ -1,5 +1,6 @@
 import type { Backend, BaselinePlatform, HybridPlatform, OverflowPlatform, Platform, ServiceSpec } from "../spec";
 import { key, type Finding } from "./findings";
+import { CONFIG_KEYS } from "./keys";
 import { parseCloudRun, parseEks, parseGke, parseLambda, type Location } from "./platforms";
 import type { Readers } from "./readers";
 import { cloudRunFindings, eksFindings, gkeFindings, lambdaFindings, residencyFindings, serviceFindings } from "./rules";
@@ -54,6 +55,16 @@ export const BACKEND_TABLE: { [B in Backend]: BackendEntry<B> } = {
         findings: hybridFindings,
     },
 };
+
+/** The backends whose keys a stack of `backend` reads: a hybrid stack also takes its baseline's and its overflow's. */
+export function servingBackends(backend: Backend, hybridBaseline?: BaselinePlatform["backend"]): Backend[] {
+    return backend === "hybrid" && hybridBaseline ? [backend, hybridBaseline, HYBRID_OVERFLOW[hybridBaseline]] : [backend];
+}
+
+/** The keys those backends read (keys.ts lists, per key, the backends that use it). */
+export function keysUsedBy(backends: readonly Backend[]): Set<string> {
+    return new Set(CONFIG_KEYS.filter((k) => k.backends.some((b) => backends.includes(b))).map((k) => k.name));
+}
 
 /** The cloud a backend runs on (hybrid: its baseline's). */
 export function cloudOfBackend(backend: Backend, hybridBaseline?: BaselinePlatform["backend"]): "aws" | "gcp" {

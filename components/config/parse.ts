@@ -3,7 +3,7 @@ import { cpuMillis, memoryMiB } from "../../policies/platform/quantity";
 import { cloudOf, regionsOf, RESIDENCY_AREAS, type Residency } from "../../policies/platform/regions";
 import { parseScheduleLines } from "../schedule/spec";
 import { BACKENDS, type Backend, type BaselinePlatform, type Platform, type ServiceSpec, type StackSpec } from "../spec";
-import { BACKEND_TABLE, cloudOfBackend, HYBRID_OVERFLOW, specFindings, type BackendEntry } from "./backends";
+import { BACKEND_TABLE, cloudOfBackend, HYBRID_OVERFLOW, keysUsedBy, servingBackends, specFindings, type BackendEntry } from "./backends";
 import { formatFinding } from "./findings";
 import { CONFIG_KEYS, PROVIDER_KEYS } from "./keys";
 import { DNS_LABEL } from "./platforms";
@@ -57,8 +57,7 @@ export function parseStackConfig(config: Record<string, string>, source: string)
         baseline = hybridBaselineOf(r, config, source, problems);
         if (!baseline) throw new ConfigError(problems);
     }
-    // A hybrid stack takes the keys of its baseline and its overflow besides its own.
-    const uses: Backend[] = baseline ? [backend, baseline, HYBRID_OVERFLOW[baseline]] : [backend];
+    const uses = servingBackends(backend, baseline);
 
     const name = matching("serviceName", /^[a-z]([-a-z0-9]{0,28}[a-z0-9])?$/, "a lowercase DNS label of at most 30 characters");
     const modelName = matching("modelName", DNS_LABEL, "a lowercase DNS label");
@@ -195,7 +194,8 @@ function hybridBaselineOf(r: Readers, config: Record<string, string>, source: st
 function unusedKeyWarnings(config: Record<string, string>, backend: Backend, platform: Platform, uses: Backend[], r: Readers, location: Parameters<BackendEntry<Backend>["parse"]>[1], source: string): string[] {
     const idle = (BACKEND_TABLE[backend] as BackendEntry<Backend>).idleKeys(platform);
     const keys = new Map(CONFIG_KEYS.map((k) => [k.name, k]));
-    const unused = [...setKeys(config)].filter(([name]) => idle[name] || !keys.get(name)!.backends.some((b) => uses.includes(b)));
+    const used = keysUsedBy(uses);
+    const unused = [...setKeys(config)].filter(([name]) => idle[name] || !used.has(name));
     if (unused.length === 0) return [];
     for (const other of BACKENDS.filter((b) => !uses.includes(b) && unused.some(([name]) => keys.get(name)!.backends.includes(b)))) {
         (BACKEND_TABLE[other] as BackendEntry<Backend>).parse(r, location);
