@@ -1,3 +1,4 @@
+import type { Context } from "aws-lambda";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../services/inference/src/app";
 import { DEFAULT_CONFIG, type ServiceConfig } from "../../services/inference/src/config";
@@ -23,4 +24,22 @@ export function metricValue(text: string, name: string): number {
     const line = text.split("\n").find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
     if (line === undefined) throw new Error(`metric ${name} not found`);
     return Number(line.slice(line.lastIndexOf(" ") + 1));
+}
+
+/** A Lambda invocation context as the runtime passes one, with the given request id. */
+export function lambdaContext(awsRequestId: string): Context {
+    return {
+        awsRequestId,
+        functionName: "inference",
+        functionVersion: "$LATEST",
+        invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:inference",
+        memoryLimitInMB: "1024",
+        logGroupName: "/aws/lambda/inference",
+        logStreamName: "2026/11/29/[$LATEST]abc",
+        callbackWaitsForEmptyEventLoop: true,
+        getRemainingTimeInMillis: () => 30000,
+        done: () => undefined,
+        fail: () => undefined,
+        succeed: () => undefined,
+    };
 }

@@ -1,10 +1,9 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Context } from "aws-lambda";
 import { createLambdaHandler, frontDoorOf, type HttpEvent, type LambdaHandler } from "../../services/inference/src/lambda-handler";
 import { linearEstimate, writeLinearModelDir } from "./fixtures/linear-model";
-import { EXAMPLE_PROPERTY, EXAMPLE_ROW } from "./helpers";
+import { EXAMPLE_PROPERTY, EXAMPLE_ROW, lambdaContext } from "./helpers";
 
 /** The official aws-lambda-go test events (vendored unchanged, see fixtures/aws-lambda-go/README.md); loosely typed on purpose. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -37,22 +36,6 @@ const FRONT_DOORS: Record<string, () => HttpEvent> = {
     },
 };
 
-function context(awsRequestId: string): Context {
-    return {
-        awsRequestId,
-        functionName: "inference",
-        functionVersion: "$LATEST",
-        invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:inference",
-        memoryLimitInMB: "1024",
-        logGroupName: "/aws/lambda/inference",
-        logStreamName: "2026/12/03/[$LATEST]abc",
-        callbackWaitsForEmptyEventLoop: true,
-        getRemainingTimeInMillis: () => 30000,
-        done: () => undefined,
-        fail: () => undefined,
-        succeed: () => undefined,
-    };
-}
 
 describe("every Lambda front door (official aws-lambda-go events)", () => {
     let handler: LambdaHandler;
@@ -63,7 +46,7 @@ describe("every Lambda front door (official aws-lambda-go events)", () => {
     for (const [door, build] of Object.entries(FRONT_DOORS)) {
         it(`answers POST /predict from ${door} with 200 and the estimate, in the response shape that front door reads`, async () => {
             const event = build();
-            const res = await handler(event, context(`invocation-${door}`));
+            const res = await handler(event, lambdaContext(`invocation-${door}`));
             assert.equal(res.statusCode, 200, res.body);
             assert.equal(JSON.parse(res.body).estimated_value, Math.fround(linearEstimate(EXAMPLE_ROW).estimate));
             const kind = frontDoorOf(event);
@@ -80,14 +63,14 @@ describe("every Lambda front door (official aws-lambda-go events)", () => {
     it("reuses the event's request id as x-request-id, including API Gateway's ids that end in '='", async () => {
         const expected: Array<[string, string]> = [["API Gateway REST API (v1)", "deef4878-7910-11e6-8f14-25afc3e9ae33"], ["API Gateway HTTP API (v2)", "LV7fzho-PHcEJPw="], ["Lambda Function URL", "id"]];
         for (const [door, id] of expected) {
-            const res = await handler(FRONT_DOORS[door](), context("any"));
+            const res = await handler(FRONT_DOORS[door](), lambdaContext("any"));
             assert.equal(res.headers?.["x-request-id"], id, door);
         }
     });
 
     it("answers an ALB multi-value event's refusal in multiValueHeaders too, with Content-Type exactly application/json", async () => {
         const event = { ...FRONT_DOORS["ALB target group with multi-value headers"](), body: JSON.stringify({ ...EXAMPLE_PROPERTY, bedrooms: 99 }) };
-        const res = await handler(event, context("refused"));
+        const res = await handler(event, lambdaContext("refused"));
         assert.equal(res.statusCode, 422);
         assert.deepEqual(res.multiValueHeaders?.["content-type"], ["application/json"]);
         assert.equal(res.statusDescription, "422 Unprocessable Entity");

@@ -3,31 +3,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Writable } from "node:stream";
-import type { Context } from "aws-lambda";
 import { createLambdaHandler, type HttpEvent } from "../../services/inference/src/lambda-handler";
 import { linearEstimate, writeLinearModelDir } from "./fixtures/linear-model";
-import { EXAMPLE_ROW } from "./helpers";
+import { EXAMPLE_ROW, lambdaContext } from "./helpers";
 
 function event(name: string): HttpEvent {
     return JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "events", name), "utf8"));
 }
 
-function context(awsRequestId: string): Context {
-    return {
-        awsRequestId,
-        functionName: "inference",
-        functionVersion: "$LATEST",
-        invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:inference",
-        memoryLimitInMB: "1024",
-        logGroupName: "/aws/lambda/inference",
-        logStreamName: "2026/11/29/[$LATEST]abc",
-        callbackWaitsForEmptyEventLoop: true,
-        getRemainingTimeInMillis: () => 30000,
-        done: () => undefined,
-        fail: () => undefined,
-        succeed: () => undefined,
-    };
-}
 
 /** Collects the JSON log lines the handler writes. */
 function logCollector(): { stream: Writable; lines: Array<Record<string, unknown>> } {
@@ -48,12 +31,12 @@ describe("Lambda handler (@fastify/aws-lambda over the same app)", () => {
         const logs = logCollector();
         const handler = await createLambdaHandler({ env: { MODEL_DIR: writeLinearModelDir(), LOG_LEVEL: "info" }, logStream: logs.stream });
 
-        const cold = await handler(event("http-api-v2-predict.json"), context("req-cold"));
+        const cold = await handler(event("http-api-v2-predict.json"), lambdaContext("req-cold"));
         assert.equal(cold.statusCode, 200, cold.body);
-        assert.match(cold.headers["content-type"], /application\/json/);
+        assert.match(cold.headers?.["content-type"] ?? "", /application\/json/);
         assert.equal(JSON.parse(cold.body).estimated_value, Math.fround(expected.estimate));
 
-        const warm = await handler(event("function-url-infer.json"), context("req-warm"));
+        const warm = await handler(event("function-url-infer.json"), lambdaContext("req-warm"));
         assert.equal(warm.statusCode, 200, warm.body);
         const outputs = JSON.parse(warm.body).outputs;
         assert.deepEqual(outputs.map((o: { data: number[] }) => o.data[0]), [expected.estimate, expected.lower, expected.upper].map(Math.fround));
@@ -71,7 +54,7 @@ describe("Lambda handler (@fastify/aws-lambda over the same app)", () => {
         const original = event("http-api-v2-predict.json");
         const body = JSON.stringify({ square_feet: "big", bedrooms: 3, bathrooms: 2, location_score: 7, market_trend: 0.1 });
         const bad = { ...original, body, headers: { ...(original.headers as object), "content-length": String(body.length) } };
-        const res = await handler(bad, context("req-bad"));
+        const res = await handler(bad, lambdaContext("req-bad"));
         assert.equal(res.statusCode, 422);
         assert.match(JSON.parse(res.body).error, /body\/square_feet must be number/);
     });
