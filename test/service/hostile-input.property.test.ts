@@ -35,7 +35,21 @@ const pathSegment = fc.oneof(fc.constant("property-valuation"), fc.string({ maxL
 
 const postJson = (url: string) => (payload: unknown): InjectOptions => ({ method: "POST", url, headers: { "content-type": "application/json" }, payload: JSON.stringify(payload) });
 
+/** Binary tensor data gone wrong: any header length, any JSON header (sizes included), any trailing bytes. */
+const binaryInfer = fc
+    .tuple(fc.oneof(inferBody, fc.constant({ inputs: [{ name: "features", datatype: "FP32", shape: [1, 5], parameters: { binary_data_size: 20 } }] })), fc.uint8Array({ maxLength: 64 }), fc.oneof(fc.nat(300), fc.string({ maxLength: 8 })), fc.constantFrom("application/octet-stream", "application/json", undefined))
+    .map(([header, raw, length, type]) => {
+        const json = Buffer.from(JSON.stringify(header));
+        return {
+            method: "POST" as const,
+            url: `${MODEL}/infer`,
+            payload: Buffer.concat([json, Buffer.from(raw)]),
+            headers: { "inference-header-content-length": typeof length === "number" && length % 3 === 0 ? String(json.length) : String(length), ...(type ? { "content-type": type } : {}) },
+        };
+    });
+
 const requests: fc.Arbitrary<InjectOptions> = fc.oneof(
+    binaryInfer,
     fc.oneof(mutatedProperty, batch, json).map(postJson("/predict")),
     fc.tuple(fc.constantFrom(`${MODEL}/infer`, `${MODEL}/versions/1/infer`), inferBody).map(([url, body]) => postJson(url)(body)),
     fc.tuple(fc.constantFrom("/predict", `${MODEL}/infer`), rawText, contentType).map(([url, payload, type]) => ({ method: "POST" as const, url, payload, headers: type ? { "content-type": type } : {} })),
