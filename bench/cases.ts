@@ -2,7 +2,7 @@
 // route and bodies it is sent, where the server and the load generator run, and any environment that sets it
 // apart from the default service.
 import * as os from "node:os";
-import { batchPredictBodies, featureRows, singlePredictBodies, v2InferBodies, type ModelMetadata } from "../tools/load/bodies";
+import { batchPredictBodies, featureRows, singlePredictBodies, v2BinaryInferBodies, v2InferBodies, type ModelMetadata } from "../tools/load/bodies";
 
 export type Server = "service" | "bare";
 
@@ -22,6 +22,9 @@ export interface HttpCase {
     generatorCpus?: string;
     /** Concurrent connections, when the case needs other than the bench's setting. */
     connections?: number;
+    /** Request headers other than JSON's, and base64 bodies for binary payloads. */
+    headers?: Record<string, string>;
+    bodyEncoding?: "base64";
     /** Open loop at this fraction of the named case's measured maximum throughput instead of a closed loop. */
     pacedAt?: { fraction: number; of: string };
 }
@@ -51,6 +54,11 @@ export function pinnedLayoutAvailable(): boolean {
 /** Enough distinct bodies that a prediction cache, if one were on, would rarely hit. */
 const DISTINCT_BODIES = 512;
 const DISTINCT_BATCH_BODIES = 64;
+
+function binaryBatch(rows: number[][], batchSize: number): Pick<HttpCase, "bodies" | "headers" | "bodyEncoding"> {
+    const { headers, bodies } = v2BinaryInferBodies(rows, batchSize);
+    return { bodies: bodies.slice(0, DISTINCT_BATCH_BODIES), headers, bodyEncoding: "base64" };
+}
 
 export function defineCases(model: Pick<ModelMetadata, "name" | "features">, batchSize: number): BenchCase[] {
     const rows = featureRows(model.features, Math.max(DISTINCT_BODIES, DISTINCT_BATCH_BODIES * batchSize));
@@ -131,6 +139,17 @@ export function defineCases(model: Pick<ModelMetadata, "name" | "features">, bat
             server: "service",
             path: v2Path,
             bodies: v2InferBodies(model.features, rows, batchSize).slice(0, DISTINCT_BATCH_BODIES),
+            rowsPerRequest: batchSize,
+            env: PINNED.env,
+            ...pinned,
+        },
+        {
+            kind: "http",
+            name: "v2-binary-infer-batch",
+            description: `service Open Inference Protocol v2 infer, binary tensor extension in and out, ${batchSize} rows, ${onOneCore}`,
+            server: "service",
+            path: v2Path,
+            ...binaryBatch(rows, batchSize),
             rowsPerRequest: batchSize,
             env: PINNED.env,
             ...pinned,

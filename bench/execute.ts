@@ -79,7 +79,14 @@ function toCaseResult(c: HttpCase | RawCase, load: Omit<LoadSummary, "ok">, rssM
 export async function runHttpCase(c: HttpCase, settings: BenchSettings, done: readonly CaseResult[]): Promise<CaseResult> {
     const { proc, url } = await startServer(c, settings);
     try {
-        const base = { url, path: c.path, bodies: c.bodies, connections: c.connections ?? settings.connections };
+        const base = {
+            url,
+            path: c.path,
+            bodies: c.bodies,
+            connections: c.connections ?? settings.connections,
+            ...(c.headers ? { headers: c.headers } : {}),
+            ...(c.bodyEncoding ? { bodyEncoding: c.bodyEncoding } : {}),
+        };
         await runLoad({ loop: "closed", ...base, durationSec: settings.warmupSec }, c.generatorCpus);
         let rate: number | undefined;
         if (c.pacedAt) {

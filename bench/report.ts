@@ -36,7 +36,7 @@ export interface BenchResults {
 }
 
 /** Cases that run the service itself; the RSS target applies to these. */
-export const SERVICE_CASES = ["predict-single", "predict-single-1core", "predict-batch", "v2-infer", "v2-infer-batch", "predict-single-half-load"];
+export const SERVICE_CASES = ["predict-single", "predict-single-1core", "predict-batch", "v2-infer", "v2-infer-batch", "v2-binary-infer-batch", "predict-single-half-load"];
 
 function find(cases: readonly CaseResult[], name: string): CaseResult | undefined {
     return cases.find((c) => c.name === name);
@@ -58,6 +58,9 @@ export function computeRatios(cases: readonly CaseResult[]): Record<string, numb
         ["v2_infer_vs_predict_single_throughput", ratio(cases, "v2-infer", "predict-single", "throughput_rps")],
         ["batch_vs_single_rows_per_sec", ratio(cases, "predict-batch", "predict-single", "rows_per_sec")],
         ["predict_batch_vs_raw_session_batch_rows_per_sec", ratio(cases, "predict-batch", "raw-session-batch", "rows_per_sec")],
+        ["v2_json_batch_vs_raw_session_batch_rows_per_sec", ratio(cases, "v2-infer-batch", "raw-session-batch", "rows_per_sec")],
+        ["v2_binary_batch_vs_raw_session_batch_rows_per_sec", ratio(cases, "v2-binary-infer-batch", "raw-session-batch", "rows_per_sec")],
+        ["v2_binary_vs_json_batch_rows_per_sec", ratio(cases, "v2-binary-infer-batch", "v2-infer-batch", "rows_per_sec")],
     ];
     return Object.fromEntries(entries.filter(([, v]) => v.length === 1).map(([k, v]) => [k, v[0]]));
 }

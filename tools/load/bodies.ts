@@ -2,6 +2,7 @@
 // strict loader), so every tool follows the model's feature order and ranges. Inputs vary (seeded,
 // reproducible) so no run is flattered by the prediction cache.
 import { loadMetadata } from "../../services/inference/src/model/loader";
+import { encodeBinaryInferRequest } from "../../services/inference/src/routes/v2-binary";
 import type { FeatureSpec, ModelMetadata } from "../../services/inference/src/model/metadata";
 // Seeded so two runs send the same inputs; the same PRNG training uses.
 import { createRandom } from "../../training/split";
@@ -46,6 +47,19 @@ export function v2InferBodies(features: readonly FeatureRange[], rows: readonly 
         const slice = rows.slice(b * rowsPerRequest, (b + 1) * rowsPerRequest);
         return JSON.stringify({ inputs: [{ name: "features", shape: [slice.length, features.length], datatype: "FP32", data: slice.flat() }] });
     });
+}
+
+/**
+ * Open Inference Protocol v2 infer requests with the binary tensor extension (raw FP32 rows after a JSON header),
+ * asking for binary outputs too; the service's own encoder. Bodies are base64 (binary), the headers shared.
+ */
+export function v2BinaryInferBodies(rows: readonly number[][], rowsPerRequest: number): { headers: Record<string, string>; bodies: string[] } {
+    const encoded = Array.from({ length: Math.floor(rows.length / rowsPerRequest) }, (_, b) =>
+        encodeBinaryInferRequest("features", rows.slice(b * rowsPerRequest, (b + 1) * rowsPerRequest), { binaryOutputs: true }),
+    );
+    const headers = encoded[0].headers;
+    if (encoded.some((e) => JSON.stringify(e.headers) !== JSON.stringify(headers))) throw new Error("binary infer bodies differ in their headers");
+    return { headers, bodies: encoded.map((e) => e.body.toString("base64")) };
 }
 
 /** A fresh valid /predict body (JSON text) per call, for soak and overload runs; seeded. */

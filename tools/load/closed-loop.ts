@@ -13,17 +13,26 @@ export interface ClosedLoopOptions {
     durationSec: number;
     /** Seconds without an answer before a request counts as an error. */
     timeoutSec?: number;
+    /** Request headers; JSON content by default. */
+    headers?: Record<string, string>;
+    /** "base64": each body is binary, given base64-encoded (it may cross a process boundary as JSON). */
+    bodyEncoding?: "utf8" | "base64";
+}
+
+/** The body as sent on the wire. */
+export function wireBody(body: string, encoding: ClosedLoopOptions["bodyEncoding"]): string | Buffer {
+    return encoding === "base64" ? Buffer.from(body, "base64") : body;
 }
 
 export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadResult> {
     assertLoopback(options.url);
     const statuses: Record<number, number> = {};
     const okLatenciesMs: number[] = [];
-    const base = { method: "POST" as const, path: options.path, headers: { "content-type": "application/json" } };
+    const base = { method: "POST" as const, path: options.path, headers: options.headers ?? { "content-type": "application/json" } };
     const { bodies } = options;
     const requests = typeof bodies === "function"
-        ? [{ ...base, setupRequest: (request: autocannon.Request) => ({ ...request, body: bodies() }) }]
-        : bodies.map((body) => ({ ...base, body }));
+        ? [{ ...base, setupRequest: (request: autocannon.Request) => ({ ...request, body: wireBody(bodies(), options.bodyEncoding) }) }]
+        : bodies.map((body) => ({ ...base, body: wireBody(body, options.bodyEncoding) }));
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
         const instance = autocannon(
             { url: options.url, connections: options.connections, duration: options.durationSec, timeout: options.timeoutSec ?? 10, requests },

@@ -4,6 +4,7 @@
 // clients send each second's quota in a burst at the start of the second (lib/httpClient.js,
 // reqsMadeThisSecond), so a p99 under overallRate measures that burst.
 import * as http from "node:http";
+import { wireBody, type ClosedLoopOptions } from "./closed-loop";
 import { assertLoopback, type LoadResult } from "./load-result";
 import { percentile } from "./stats";
 
@@ -15,6 +16,8 @@ export interface OpenLoopOptions {
     connections: number;
     ratePerSec: number;
     durationSec: number;
+    headers?: Record<string, string>;
+    bodyEncoding?: ClosedLoopOptions["bodyEncoding"];
 }
 
 /** Send times of a constant-rate schedule, in ms from the start. Pure, so the pacing is unit-tested. */
@@ -34,13 +37,14 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
     const sendLagMs: number[] = [];
     let errors = 0;
     const { bodies } = options;
-    const nextBody = (i: number): string => (typeof bodies === "function" ? bodies() : bodies[i % bodies.length]);
+    const nextBody = (i: number): string | Buffer => wireBody(typeof bodies === "function" ? bodies() : bodies[i % bodies.length], options.bodyEncoding);
+    const headers = options.headers ?? { "content-type": "application/json" };
     const start = performance.now();
     const inFlight: Promise<void>[] = [];
 
-    const send = (scheduledAt: number, body: string): Promise<void> =>
+    const send = (scheduledAt: number, body: string | Buffer): Promise<void> =>
         new Promise((resolve) => {
-            const req = http.request(target, { method: "POST", agent, headers: { "content-type": "application/json" } }, (res) => {
+            const req = http.request(target, { method: "POST", agent, headers }, (res) => {
                 res.resume();
                 res.on("end", () => {
                     const status = res.statusCode ?? 0;
