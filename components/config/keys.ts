@@ -57,7 +57,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     { name: "nodeMachineType", type: "string", default: "e2-standard-4", description: "Machine type of the GKE Standard node pool.", backends: ["gke"] },
     { name: "nodeMin", type: "integer", default: 2, description: "Minimum nodes of a new EKS node group / GKE Standard node pool.", backends: K8S },
     { name: "nodeMax", type: "integer", default: 6, description: "Maximum nodes of a new EKS node group / GKE Standard node pool.", backends: K8S },
-    { name: "nodeInstanceShape", type: "string", default: "", description: "A node type missing from policies/platform/instance-types.ts, described as <vCPUs>/<memory>[/<maxPods>] (e.g. 16/64Gi/234) so the config checks can tell whether a replica fits; empty = the table's entry.", backends: K8S },
+    { name: "nodeInstanceShape", type: "string", default: "", description: "A node type missing from policies/platform/instance-types.ts, described as <vCPUs>/<memory>[/<maxPods>][/arm64] (e.g. 16/64Gi/234) so the config checks can tell whether a replica fits and the image is built for its architecture; empty = the table's entry.", backends: K8S },
     { name: "startupCpuBoost", type: "boolean", default: true, description: "Cloud Run: extra CPU while the container starts (model load).", backends: ["cloudrun"] },
     { name: "ingress", type: "string", default: "all", description: "Cloud Run ingress: all, internal or internal-and-cloud-load-balancing.", backends: ["cloudrun"] },
     { name: "invokers", type: "array", default: [], description: "Cloud Run: IAM members granted roles/run.invoker on a private service (group:ml@example.com).", backends: ["cloudrun"] },

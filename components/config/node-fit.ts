@@ -30,7 +30,7 @@ export function nodeFitFindings(service: ServiceSpec, group: NodeGroup): Finding
     const typeKey = key(group.typeKey);
     if (!shape) {
         const known = fittingTypes(group.platform, request).slice(0, 3);
-        return [error([[typeKey, group.type]], `is not in the node table (policies/platform/instance-types.ts), so whether a replica fits cannot be checked; describe it with ${key("nodeInstanceShape")} "<vCPUs>/<memory>${group.platform === "eks" ? "[/<maxPods>]" : ""}" (e.g. "8/32Gi"${group.platform === "eks" ? ', or "8/32Gi/58" with the VPC CNI\'s pod limit' : ""}) or use a listed type${known.length > 0 ? ` such as ${known.join(", ")}` : ""}`)];
+        return [error([[typeKey, group.type]], `is not in the node table (policies/platform/instance-types.ts), so whether a replica fits cannot be checked; describe it with ${key("nodeInstanceShape")} "<vCPUs>/<memory>${group.platform === "eks" ? "[/<maxPods>]" : ""}[/arm64]" (e.g. "8/32Gi"${group.platform === "eks" ? ', or "8/32Gi/58" with the VPC CNI\'s pod limit' : ""}) or use a listed type${known.length > 0 ? ` such as ${known.join(", ")}` : ""}`)];
     }
     const perNode = replicasPerNode(group.platform, shape, request);
     if (perNode === 0) {

@@ -29,7 +29,8 @@ const EC2_FAMILIES: Record<string, [gibPerVcpu: number, arch: NodeShape["arch"]]
     m5: [4, "x86_64"], m6i: [4, "x86_64"], m7i: [4, "x86_64"], m6a: [4, "x86_64"], m7a: [4, "x86_64"],
     c5: [2, "x86_64"], c6i: [2, "x86_64"], c7i: [2, "x86_64"], c6a: [2, "x86_64"], c7a: [2, "x86_64"],
     r5: [8, "x86_64"], r6i: [8, "x86_64"], r7i: [8, "x86_64"],
-    m6g: [4, "arm64"], m7g: [4, "arm64"], c6g: [2, "arm64"], c7g: [2, "arm64"], r6g: [8, "arm64"], r7g: [8, "arm64"],
+    m6g: [4, "arm64"], m7g: [4, "arm64"], m8g: [4, "arm64"], c6g: [2, "arm64"], c7g: [2, "arm64"], c8g: [2, "arm64"],
+    r6g: [8, "arm64"], r7g: [8, "arm64"], r8g: [8, "arm64"],
 };
 const T3: [type: string, vcpus: number, gib: number, enis: number, ipsPerEni: number][] = [
     ["t3.medium", 2, 4, 3, 6], ["t3.large", 2, 8, 3, 12], ["t3.xlarge", 4, 16, 4, 15], ["t3.2xlarge", 8, 32, 4, 15],
@@ -148,15 +149,19 @@ function familyOf(type: string): string {
 }
 
 /**
- * A node the table does not know, as the user describes it: "<vCPUs>/<memory>[/<maxPods>]", e.g. "16/64Gi" or
- * "16/64Gi/234" (maxPods matters on EKS, where the kubelet reserves memory per pod). Returns the shape or why not.
+ * A node the table does not know, as the user describes it: "<vCPUs>/<memory>[/<maxPods>][/arm64]", e.g. "16/64Gi",
+ * "16/64Gi/234" (maxPods matters on EKS, where the kubelet reserves memory per pod) or "16/64Gi/234/arm64" (the
+ * image is built for the nodes' architecture; x86_64 unless said). Returns the shape or why not.
  */
-export function parseNodeShape(text: string, arch: NodeShape["arch"] = "x86_64"): NodeShape | string {
+export function parseNodeShape(text: string): NodeShape | string {
     const parts = text.split("/").map((part) => part.trim());
+    const last = parts[parts.length - 1];
+    const arch: NodeShape["arch"] = last === "arm64" || last === "x86_64" ? last : "x86_64";
+    if (last === "arm64" || last === "x86_64") parts.pop();
     const vcpus = Number(parts[0]);
     const bytes = parts[1] === undefined ? undefined : parseQuantity(parts[1]);
     const maxPods = parts[2] === undefined ? undefined : Number(parts[2]);
-    if (parts.length < 2 || parts.length > 3 || !Number.isInteger(vcpus) || vcpus < 1) return `is not "<vCPUs>/<memory>[/<maxPods>]" with whole vCPUs, e.g. "16/64Gi"`;
+    if (parts.length < 2 || parts.length > 3 || !Number.isInteger(vcpus) || vcpus < 1) return `is not "<vCPUs>/<memory>[/<maxPods>][/arm64]" with whole vCPUs, e.g. "16/64Gi"`;
     if (bytes === undefined || bytes < 1024 * MiB) return `memory "${parts[1]}" is not a quantity of at least 1Gi, e.g. 64Gi`;
     if (maxPods !== undefined && !(Number.isInteger(maxPods) && maxPods >= 1)) return `maxPods "${parts[2]}" is not a whole number`;
     return { vcpus, memoryMiB: bytes / MiB, arch, ...(maxPods !== undefined ? { maxPods } : {}) };

@@ -47,7 +47,9 @@ describe("node shapes: the providers' published reservations", () => {
 
     it("reads a user-described node shape and names what is wrong with a bad one", () => {
         assert.deepEqual(parseNodeShape("16/64Gi/234"), { vcpus: 16, memoryMiB: 65536, arch: "x86_64", maxPods: 234 });
-        assert.match(String(parseNodeShape("16 cores")), /is not "<vCPUs>\/<memory>\[\/<maxPods>\]"/);
+        assert.deepEqual(parseNodeShape("4/16Gi/58/arm64"), { vcpus: 4, memoryMiB: 16384, arch: "arm64", maxPods: 58 });
+        assert.equal((parseNodeShape("4/16Gi/arm64") as { arch: string }).arch, "arm64");
+        assert.match(String(parseNodeShape("16 cores")), /is not "<vCPUs>\/<memory>\[\/<maxPods>\]\[\/arm64\]"/);
         assert.match(String(parseNodeShape("16/64")), /memory "64" is not a quantity of at least 1Gi/);
     });
 
