@@ -24,6 +24,8 @@ export class GcpArtifacts extends pulumi.ComponentResource {
     public readonly repository: gcp.artifactregistry.Repository;
     /** Image path without tag: <region>-docker.pkg.dev/<project>/<repository>/<service>. */
     public readonly repositoryUrl: pulumi.Output<string>;
+    /** The repository's own path, <region>-docker.pkg.dev/<project>/<repository>, under which other images go. */
+    public readonly repositoryPath: pulumi.Output<string>;
     /** GCS bucket holding model artifacts under <model>/<version>/. */
     public readonly modelBucket: gcp.storage.Bucket;
 
@@ -41,7 +43,8 @@ export class GcpArtifacts extends pulumi.ComponentResource {
             dockerConfig: { immutableTags: true },
             labels,
         }, keep);
-        this.repositoryUrl = pulumi.interpolate`${args.region}-docker.pkg.dev/${args.project}/${this.repository.repositoryId}/${args.serviceName}`;
+        this.repositoryPath = pulumi.interpolate`${args.region}-docker.pkg.dev/${args.project}/${this.repository.repositoryId}`;
+        this.repositoryUrl = pulumi.interpolate`${this.repositoryPath}/${args.serviceName}`;
 
         this.modelBucket = new gcp.storage.Bucket(`${name}-models`, {
             location: args.region,

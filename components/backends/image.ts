@@ -23,6 +23,9 @@ export function digestReference(repository: string, digest: string): string {
     return `${repository}@${digest}`;
 }
 
+/** An empty build context (its .dockerignore excludes everything) for builds that only re-push an upstream image. */
+export const EMPTY_CONTEXT = path.join(__dirname, "mirror-context");
+
 /** Registry login for the push: the registry host and a short-lived credential from the cloud provider. */
 export interface RegistryLogin {
     /** Host, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com or us-central1-docker.pkg.dev. */
@@ -69,6 +72,41 @@ export class ServiceImage extends pulumi.ComponentResource {
             labels: { "org.opencontainers.image.source": "services/inference", "org.opencontainers.image.title": `model-serving ${args.target}` },
         }, { parent: this });
         this.ref = pulumi.all([args.repository, this.image.digest]).apply(([repository, digest]) => digestReference(repository, digest));
+        this.registerOutputs({ ref: this.ref });
+    }
+}
+
+/** Arguments of {@link MirroredImage}. */
+export interface MirroredImageArgs {
+    /** The upstream image, by tag (e.g. the cloud CLI that syncs a bucket-sourced model). */
+    upstream: string;
+    /** Repository of the stack it is copied into. */
+    repository: pulumi.Input<string>;
+    architecture: ImageArchitecture;
+    registry: RegistryLogin;
+}
+
+/**
+ * A third-party image copied into the stack's registry (a build of `FROM <upstream>` for one platform), pushed by
+ * digest: pods pull only from the stack's registry and only by digest, as the image policies require.
+ */
+export class MirroredImage extends pulumi.ComponentResource {
+    /** repository@sha256:… of the copy. */
+    public readonly ref: pulumi.Output<string>;
+
+    constructor(name: string, args: MirroredImageArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("model-serving:image:MirroredImage", name, {}, opts);
+        const image = new dockerBuild.Image(`${name}-build`, {
+            context: { location: EMPTY_CONTEXT },
+            dockerfile: { inline: `FROM ${args.upstream}\n` },
+            platforms: [imagePlatform(args.architecture)],
+            exec: false,
+            push: false,
+            exports: [{ registry: { names: [args.repository], pushByDigest: true } }],
+            registries: [{ address: args.registry.address, username: args.registry.username, password: pulumi.secret(args.registry.password) }],
+            labels: { "org.opencontainers.image.base.name": args.upstream },
+        }, { parent: this });
+        this.ref = pulumi.all([args.repository, image.digest]).apply(([repository, digest]) => digestReference(repository, digest));
         this.registerOutputs({ ref: this.ref });
     }
 }

@@ -15,12 +15,20 @@ export const QUEUE_METRIC = METRIC_NAMES.queueLength;
 /** Namespace Prometheus (and so prometheus-adapter) runs in; the NetworkPolicy lets it scrape. */
 export const MONITORING_NAMESPACE = "monitoring";
 
+/** The cloud CLIs that sync a bucket-sourced model; stacks copy them into their own registry (MirroredImage). */
+export const MODEL_SYNC_IMAGES = {
+    aws: "public.ecr.aws/aws-cli/aws-cli:2.22.35",
+    gcp: "gcr.io/google.com/cloudsdktool/google-cloud-cli:502.0.0-slim",
+} as const;
+
 /** Where a bucket-sourced model is synced from: the bucket URL (s3://… or gs://…) and its cloud's CLI. */
 export interface ModelBucket {
     /** s3://bucket or gs://bucket. */
     url: pulumi.Input<string>;
-    /** Which CLI image syncs it. */
+    /** Which CLI syncs it. */
     cloud: "aws" | "gcp";
+    /** That CLI's image as the pods pull it (the stack's copy, by digest); default the upstream reference. */
+    syncImage?: pulumi.Input<string>;
 }
 
 /** Labels that select the service's pods. */
@@ -128,10 +136,11 @@ function modelSyncContainer(service: ServiceSpec, bucket: ModelBucket): k8s.type
     const target = modelDir(service);
     const source = (url: string) => `${url}/${prefix}`;
     const command = bucket.cloud === "aws"
-        ? { image: "public.ecr.aws/aws-cli/aws-cli:2.22.35", command: ["sh", "-c", 'aws s3 sync --no-progress "$MODEL_SOURCE" "$MODEL_DIR"'] }
-        : { image: "gcr.io/google.com/cloudsdktool/google-cloud-cli:502.0.0-slim", command: ["sh", "-c", 'gcloud storage rsync --recursive "$MODEL_SOURCE" "$MODEL_DIR"'] };
+        ? { command: ["sh", "-c", 'aws s3 sync --no-progress "$MODEL_SOURCE" "$MODEL_DIR"'] }
+        : { command: ["sh", "-c", 'gcloud storage rsync --recursive "$MODEL_SOURCE" "$MODEL_DIR"'] };
     return {
         name: "model-sync",
+        image: bucket.syncImage ?? MODEL_SYNC_IMAGES[bucket.cloud],
         ...command,
         env: [
             { name: "MODEL_SOURCE", value: typeof bucket.url === "string" ? source(bucket.url) : (bucket.url as pulumi.Output<string>).apply(source) },

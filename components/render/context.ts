@@ -3,7 +3,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsArtifacts } from "../backends/aws-artifacts";
 import { GcpArtifacts } from "../backends/gcp-artifacts";
-import { ServiceImage, type ImageArchitecture, type ImageTarget } from "../backends/image";
+import { MirroredImage, ServiceImage, type ImageArchitecture, type ImageTarget, type RegistryLogin } from "../backends/image";
 import * as naming from "../naming";
 import type { ServiceSpec } from "../spec";
 
@@ -75,40 +75,73 @@ export class ArtifactStore {
      */
     public awsImage(region: string, target: ImageTarget, architecture: ImageArchitecture, prebuilt: string | undefined): pulumi.Output<string> {
         if (prebuilt) return pulumi.output(prebuilt);
-        const artifacts = this.awsArtifacts(region);
-        return this.image(artifacts, target, architecture, () => {
-            const token = aws.ecr.getAuthorizationTokenOutput({ registryId: artifacts.repository.registryId, region }, { parent: artifacts });
-            return {
-                repository: artifacts.repository.repositoryUrl,
-                registry: { address: artifacts.repository.repositoryUrl.apply((url) => url.split("/")[0]), username: token.userName, password: token.password },
-            };
-        });
+        return this.build(this.awsArtifacts(region), `${target}/${architecture}`, () => new ServiceImage(this.imageName(target, architecture), {
+            ...this.awsPush(region), target, architecture,
+        }, { parent: this.awsArtifacts(region) }).ref);
     }
 
     /** The image of `target` in the stack's Artifact Registry repository, pushed with the provider's access token. */
     public gcpImage(region: string, project: string, target: ImageTarget, architecture: ImageArchitecture, prebuilt: string | undefined): pulumi.Output<string> {
         if (prebuilt) return pulumi.output(prebuilt);
-        const artifacts = this.gcpArtifacts(region, project);
-        return this.image(artifacts, target, architecture, () => {
-            const client = gcp.organizations.getClientConfigOutput({ parent: artifacts });
-            return {
-                repository: artifacts.repositoryUrl,
-                registry: { address: `${region}-docker.pkg.dev`, username: "oauth2accesstoken", password: client.accessToken },
-            };
-        });
+        return this.build(this.gcpArtifacts(region, project), `${target}/${architecture}`, () => new ServiceImage(this.imageName(target, architecture), {
+            ...this.gcpPush(region, project), target, architecture,
+        }, { parent: this.gcpArtifacts(region, project) }).ref);
     }
 
-    private image(
-        artifacts: pulumi.Resource, target: ImageTarget, architecture: ImageArchitecture,
-        push: () => Pick<ConstructorParameters<typeof ServiceImage>[1], "repository" | "registry">,
-    ): pulumi.Output<string> {
-        // The server build keeps the logical name "<name>-image"; other builds say what they are.
-        const suffix = target === "server" && architecture === "x86_64" ? "image" : `image-${target}-${architecture}`;
-        const key = `${target}/${architecture}`;
-        const existing = this.images.get(key);
+    /**
+     * `upstream` copied into the stack's ECR repository and pinned by digest; with a prebuilt service image (CI path,
+     * no build in `pulumi up`) the upstream reference itself.
+     */
+    public awsMirror(region: string, role: string, upstream: string, architecture: ImageArchitecture): pulumi.Output<string> {
+        if (this.ctx.service.image) return pulumi.output(upstream);
+        const artifacts = this.awsArtifacts(region);
+        return this.build(artifacts, `${role}/${architecture}`, () => new MirroredImage(`${this.ctx.name}-${role}-image`, {
+            ...this.awsPush(region), upstream, architecture,
+        }, { parent: artifacts }).ref);
+    }
+
+    /** `upstream` copied into the stack's Artifact Registry repository (as <repository>/<role>) and pinned by digest. */
+    public gcpMirror(region: string, project: string, role: string, upstream: string, architecture: ImageArchitecture): pulumi.Output<string> {
+        if (this.ctx.service.image) return pulumi.output(upstream);
+        const artifacts = this.gcpArtifacts(region, project);
+        const push = this.gcpPush(region, project);
+        return this.build(artifacts, `${role}/${architecture}`, () => new MirroredImage(`${this.ctx.name}-${role}-image`, {
+            ...push, repository: pulumi.interpolate`${artifacts.repositoryPath}/${role}`, upstream, architecture,
+        }, { parent: artifacts }).ref);
+    }
+
+    /** The server build keeps the logical name "<name>-image"; other builds say what they are. */
+    private imageName(target: ImageTarget, architecture: ImageArchitecture): string {
+        return `${this.ctx.name}-${target === "server" && architecture === "x86_64" ? "image" : `image-${target}-${architecture}`}`;
+    }
+
+    /** Where AWS builds push: the ECR repository, with a token from the provider (`docker login` is not needed). */
+    private awsPush(region: string): { repository: pulumi.Output<string>; registry: RegistryLogin } {
+        const artifacts = this.awsArtifacts(region);
+        const token = aws.ecr.getAuthorizationTokenOutput({ registryId: artifacts.repository.registryId, region }, { parent: artifacts });
+        return {
+            repository: artifacts.repository.repositoryUrl,
+            registry: { address: artifacts.repository.repositoryUrl.apply((url) => url.split("/")[0]), username: token.userName, password: token.password },
+        };
+    }
+
+    /** Where GCP builds push: the Artifact Registry repository, with the provider's OAuth access token. */
+    private gcpPush(region: string, project: string): { repository: pulumi.Output<string>; registry: RegistryLogin } {
+        const artifacts = this.gcpArtifacts(region, project);
+        const client = gcp.organizations.getClientConfigOutput({ parent: artifacts });
+        return {
+            repository: artifacts.repositoryUrl,
+            registry: { address: `${region}-docker.pkg.dev`, username: "oauth2accesstoken", password: client.accessToken },
+        };
+    }
+
+    /** One build per key and registry, however many renders ask for it. */
+    private build(artifacts: pulumi.Resource, key: string, create: () => pulumi.Output<string>): pulumi.Output<string> {
+        const id = `${artifacts instanceof AwsArtifacts ? "aws" : "gcp"}:${key}`;
+        const existing = this.images.get(id);
         if (existing) return existing;
-        const built = new ServiceImage(`${this.ctx.name}-${suffix}`, { ...push(), target, architecture }, { parent: artifacts }).ref;
-        this.images.set(key, built);
+        const built = create();
+        this.images.set(id, built);
         return built;
     }
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../backends/aws-artifacts";
 import { EksCluster } from "../backends/eks";
 import { KubernetesWorkload } from "../backends/kubernetes";
+import { MODEL_SYNC_IMAGES } from "../backends/kubernetes-objects";
 import { podServiceAccountName, stackScopedName } from "../naming";
 import type { Platform } from "../spec";
 import { childOf, type RenderContext, type Rendered } from "./context";
@@ -36,7 +37,10 @@ export function renderEks(ctx: RenderContext, platform: EksPlatform, wiring?: Ba
     }, childOf(ctx));
     const workload = new KubernetesWorkload(`${ctx.name}-workload`, {
         service, settings: platform.kubernetes, provider: cluster.provider, image, serviceAccountName: serviceAccount, stack: ctx.stack,
-        modelBucket: { url: pulumi.interpolate`s3://${artifacts.modelBucket.bucket}`, cloud: "aws" },
+        modelBucket: {
+            url: pulumi.interpolate`s3://${artifacts.modelBucket.bucket}`, cloud: "aws",
+            syncImage: readsBucket ? ctx.artifacts.awsMirror(platform.region, "model-sync", MODEL_SYNC_IMAGES.aws, architecture) : undefined,
+        },
         extraEnv: wiring?.env,
     }, childOf(ctx));
     scheduleHpaMinimum(ctx, workload.namespaceName, cluster.provider, image, scheduleOpts);

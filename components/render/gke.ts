@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GkeCluster, GkePodIdentity } from "../backends/gke";
 import { KubernetesWorkload } from "../backends/kubernetes";
+import { MODEL_SYNC_IMAGES } from "../backends/kubernetes-objects";
 import { podServiceAccountName } from "../naming";
 import type { Platform } from "../spec";
 import { childOf, type RenderContext, type Rendered } from "./context";
@@ -17,7 +18,8 @@ type GkePlatform = Extract<Platform, { backend: "gke" }>;
 export function renderGke(ctx: RenderContext, platform: GkePlatform, wiring?: BaselineWiring, scheduleOpts?: pulumi.ComponentResourceOptions): Rendered {
     const { service } = ctx;
     const artifacts = ctx.artifacts.gcpArtifacts(platform.region, platform.project);
-    const image = ctx.artifacts.gcpImage(platform.region, platform.project, "server", nodeArchitecture("gke", platform.gkeMode === "standard" ? platform.nodeMachineType : undefined), service.image);
+    const architecture = nodeArchitecture("gke", platform.gkeMode === "standard" ? platform.nodeMachineType : undefined);
+    const image = ctx.artifacts.gcpImage(platform.region, platform.project, "server", architecture, service.image);
     const cluster = new GkeCluster(`${ctx.name}-cluster`, { platform, stack: ctx.stack, serviceName: service.name }, childOf(ctx));
     const serviceAccount = podServiceAccountName(service.name, ctx.stack);
     const readsBucket = service.model.artifact.source === "bucket";
@@ -32,7 +34,10 @@ export function renderGke(ctx: RenderContext, platform: GkePlatform, wiring?: Ba
         : undefined;
     const workload = new KubernetesWorkload(`${ctx.name}-workload`, {
         service, settings: platform.kubernetes, provider: cluster.provider, image, serviceAccountName: serviceAccount, stack: ctx.stack,
-        modelBucket: { url: pulumi.interpolate`gs://${artifacts.modelBucket.name}`, cloud: "gcp" },
+        modelBucket: {
+            url: pulumi.interpolate`gs://${artifacts.modelBucket.name}`, cloud: "gcp",
+            syncImage: readsBucket ? ctx.artifacts.gcpMirror(platform.region, platform.project, "model-sync", MODEL_SYNC_IMAGES.gcp, architecture) : undefined,
+        },
         serviceAccountAnnotations: identity?.serviceAccountAnnotations,
         extraEnv: wiring?.env,
     }, childOf(ctx, { dependsOn: identity ? [identity] : [] }));

@@ -85,4 +85,14 @@ describe("service image built and pushed inside pulumi up (issue 11)", () => {
         assert.equal(input(one(stack, "aws:lambda/function:Function"), "imageUri"), lambda);
         assert.equal(input(one(stack, "kubernetes:apps/v1:Deployment"), "spec.template.spec.containers.0.image"), server);
     });
+
+    it("copies the model-sync CLI into the stack's registry and pins it by digest (no third-party pulls)", async () => {
+        const stack = await render("gke", { "model-serving:modelSource": "bucket" });
+        const mirror = all(stack, IMAGE).find((b) => input(b, "dockerfile.inline") !== undefined)!;
+        assert.equal(input(mirror, "dockerfile.inline"), "FROM gcr.io/google.com/cloudsdktool/google-cloud-cli:502.0.0-slim\n");
+        const init = input(one(stack, "kubernetes:apps/v1:Deployment"), "spec.template.spec.initContainers.0.image");
+        assert.match(String(init), /^us-central1-docker\.pkg\.dev\/acme\/property-valuation-test\/model-sync@sha256:[0-9a-f]{64}$/);
+        const eks = await render("eks", { "model-serving:modelSource": "bucket" });
+        assert.match(String(input(one(eks, "kubernetes:apps/v1:Deployment"), "spec.template.spec.initContainers.0.image")), /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/property-valuation-test@sha256:/);
+    });
 });

@@ -63,11 +63,12 @@ describe("physical names (components/naming.ts)", () => {
         }
     });
 
-    for (const [backend, config] of Object.entries({
+    const configs: Record<string, Record<string, string>> = {
         hybrid: { "model-serving:backend": "hybrid", "model-serving:hybridBaseline": "gke", "gcp:region": "us-central1", "gcp:project": "acme" },
         "hybrid-eks": { "model-serving:backend": "hybrid", "model-serving:hybridBaseline": "eks", "aws:region": "us-east-1" },
         cloudrun: { "model-serving:backend": "cloudrun", "gcp:region": "us-central1", "gcp:project": "acme" },
-    })) {
+    };
+    for (const [backend, config] of Object.entries(configs)) {
         it(`renders ${backend} with a 30-character service name and a long stack name inside every limit the mocks enforce`, async () => {
             const stack = await renderStack({ stack: "team-platform-production-hybrid", config: { ...config, "model-serving:serviceName": "a-thirty-character-service-nm" } });
             const gke = stack.resources.find((r) => r.type === "gcp:container/cluster:Cluster");
