@@ -15,9 +15,12 @@ const EXPECTED_CASES = [
     "bare-node-http",
     "predict-single",
     "predict-single-unbatched",
+    "predict-single-1core",
     "predict-single-half-load",
     "predict-batch",
     "v2-infer",
+    "v2-infer-batch",
+    "v2-binary-infer-batch",
 ];
 
 describe("npm run bench --mode short (smoke)", function () {
@@ -53,19 +56,24 @@ describe("npm run bench --mode short (smoke)", function () {
         }
     });
 
-    it("measures both cold starts", () => {
+    it("measures both cold starts beside the outside reference, with the phases of each", () => {
         for (const entry of [results.cold_start_ms.server, results.cold_start_ms.lambda]) {
             assert.ok(entry, "cold start missing");
             assert.equal(entry.runs.length, 1);
-            assert.ok(entry.median > 0);
+            assert.equal(entry.reference.runs.length, 1);
+            assert.ok(entry.median > 0 && entry.reference.median > 0);
+            const phases = entry.phases.map((p) => p.phase);
+            for (const phase of ["node start (to first user code)", "onnxruntime-node load", "ONNX session create", "app build → ready (plugins, routes, schemas)", "first request (start → answer)"]) {
+                assert.ok(phases.includes(phase), `${phase} missing: ${phases.join(", ")}`);
+            }
         }
     });
 
-    it("computes every ratio and judges all six targets", () => {
-        for (const key of ["predict_single_vs_bare_throughput", "predict_single_vs_raw_session_throughput", "batch_vs_single_rows_per_sec", "v2_infer_vs_predict_single_throughput"]) {
+    it("computes every ratio and judges all eight targets", () => {
+        for (const key of ["predict_single_vs_bare_throughput", "predict_single_vs_raw_session_throughput", "batch_vs_single_rows_per_sec", "v2_infer_vs_predict_single_throughput", "predict_batch_vs_raw_session_batch_rows_per_sec", "v2_binary_vs_json_batch_rows_per_sec"]) {
             assert.ok(results.ratios[key] > 0, key);
         }
-        assert.equal(results.targets.length, 6);
+        assert.equal(results.targets.length, 8);
         for (const t of results.targets) assert.equal(typeof t.met, "boolean");
     });
 
