@@ -5,7 +5,7 @@ import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import type { FastifyInstance } from "fastify";
 import { parse as parseYaml } from "yaml";
-import { decodeBinaryInferRequest, decodeBinaryInferResponse, encodeBinaryInferRequest } from "../../services/inference/src/routes/v2-binary";
+import { decodeBinaryInferRequest, decodeBinaryInferResponse, encodeBinaryInferRequest, withBinaryValues } from "../../services/inference/src/routes/v2-binary";
 import { linearEstimate } from "./fixtures/linear-model";
 import { buildTestApp, EXAMPLE_ROW } from "./helpers";
 
@@ -62,7 +62,7 @@ function recordedRequestJson(bytes: Buffer): unknown {
     const body = bytes.subarray(split + 4);
     const headerLength = /inference-header-content-length: *([0-9]+)/i.exec(head)?.[1];
     if (headerLength === undefined) return JSON.parse(body.toString("utf8"));
-    return decodeBinaryInferRequest(JSON.parse(body.subarray(0, Number(headerLength)).toString("utf8")), body.subarray(Number(headerLength)));
+    return withBinaryValues(decodeBinaryInferRequest(JSON.parse(body.subarray(0, Number(headerLength)).toString("utf8")), body.subarray(Number(headerLength))));
 }
 
 /** The response body as JSON, binary outputs decoded into `data`. */
@@ -160,6 +160,8 @@ describe("Open Inference Protocol conformance: recorded client requests and the 
         ["a wrong shape", `${MODEL}/infer`, {}, JSON.stringify({ inputs: [{ name: "features", shape: [1, 4], datatype: "FP32", data: [1, 2, 3, 4] }] }), 400, /shape must be \[N, 5\]/],
         ["a wrong datatype", `${MODEL}/infer`, { "content-type": "application/octet-stream" }, JSON.stringify({ inputs: [{ name: "features", shape: [1, 5], datatype: "INT64", data: EXAMPLE_ROW }] }), 400, /datatype must be one of the allowed values \(FP32\)/],
         ["binary sizes that do not add up", `${MODEL}/infer`, { "content-type": "application/octet-stream", "inference-header-content-length": "120" }, Buffer.concat([Buffer.from(JSON.stringify({ inputs: [{ name: "features", shape: [1, 5], datatype: "FP32", parameters: { binary_data_size: 40 } }] }).padEnd(120)), Buffer.alloc(16)]), 400, /runs past the 16 bytes/],
+        ["a binary NaN in a required feature", `${MODEL}/infer`, encodeBinaryInferRequest("features", [[Number.NaN, 3, 2, 7, 0.1]]).headers, encodeBinaryInferRequest("features", [[Number.NaN, 3, 2, 7, 0.1]]).body, 400, /inputs\[0\]\.data row 0: square_feet must be a finite number/],
+        ["binary values above a feature's range", `${MODEL}/infer`, encodeBinaryInferRequest("features", [[2000, 3, 2, 70, 0.1]]).headers, encodeBinaryInferRequest("features", [[2000, 3, 2, 70, 0.1]]).body, 400, /row 0: location_score must be <= 10, got 70/],
         ["a binary header that is not JSON", `${MODEL}/infer`, { "inference-header-content-length": "4" }, Buffer.from("{inp\u0000\u0000"), 400, /the first 4 bytes \(inference-header-content-length\) are not a JSON infer request/],
         ["a binary header longer than the body", `${MODEL}/infer`, { "content-type": "application/octet-stream", "inference-header-content-length": "5000" }, "{}", 400, /inference-header-content-length="5000" must be an integer from 1 to the body's 2 bytes/],
         ["a content type that is neither JSON nor bytes", `${MODEL}/infer`, { "content-type": "text/plain" }, "hello", 415, /content-type 'text\/plain' is not supported/],

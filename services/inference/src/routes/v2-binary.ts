@@ -32,9 +32,15 @@ function fp32Values(bytes: Buffer): number[] {
     return Array.from({ length: bytes.byteLength / FP32_BYTES }, (_, i) => view.getFloat32(i * FP32_BYTES, true));
 }
 
+/** Where a binary input keeps its decoded values until the schema has checked the JSON header. */
+const BINARY_VALUES = Symbol("binary tensor values");
+type BinaryInput = Json & { [BINARY_VALUES]?: number[] };
+
 /**
- * Turns the JSON header plus raw bytes into an ordinary infer request: each binary input gets its values as `data`,
- * so validation and the model's rules run exactly as for JSON. Refuses what cannot be decoded, naming the input.
+ * Splits the JSON header and raw bytes into an infer request whose binary inputs carry `data: []` (the schema checks
+ * the JSON, as the extension has no `data` there) and keep their FP32 values aside: raw FP32 may hold NaN or ±Inf,
+ * which JSON cannot, so they meet the model's own rules instead (`withBinaryValues`, after validation).
+ * Refuses what cannot be decoded, naming the input.
  */
 export function decodeBinaryInferRequest(header: unknown, raw: Buffer): unknown {
     if (!isObject(header) || !Array.isArray(header.inputs)) return header; // the schema names what is missing
@@ -48,11 +54,22 @@ export function decodeBinaryInferRequest(header: unknown, raw: Buffer): unknown 
         if (input.datatype !== "FP32") throw new HttpError(400, `${label}.datatype must be FP32 for binary data (the model's input is FP32), got ${JSON.stringify(input.datatype)}`);
         if ((size as number) % FP32_BYTES !== 0) throw new HttpError(400, `${label}.parameters.binary_data_size ${String(size)} is not a whole number of FP32 values`);
         if (offset + (size as number) > raw.length) throw new HttpError(400, `${label}.parameters.binary_data_size ${String(size)} runs past the ${raw.length} bytes of binary data`);
-        input.data = fp32Values(raw.subarray(offset, offset + (size as number)));
+        (input as BinaryInput)[BINARY_VALUES] = fp32Values(raw.subarray(offset, offset + (size as number)));
+        input.data = [];
         offset += size as number;
     });
     if (offset !== raw.length) throw new HttpError(400, `the body carries ${raw.length} bytes of binary data but the inputs' binary_data_size add up to ${offset}`);
     return header;
+}
+
+/** Puts each binary input's decoded values into its `data` (run after schema validation); returns the body. */
+export function withBinaryValues<T>(body: T): T {
+    const inputs = isObject(body) && Array.isArray(body.inputs) ? (body.inputs as unknown[]) : [];
+    for (const input of inputs) {
+        const values = isObject(input) ? (input as BinaryInput)[BINARY_VALUES] : undefined;
+        if (values !== undefined) (input as Json).data = values;
+    }
+    return body;
 }
 
 /** Which outputs to send as raw bytes: an output's own `binary_data` wins over the request's `binary_data_output`. */

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import type { FastifyPluginAsync } from "fastify";
 import { SERVICE_DIR } from "../config";
 import { errorResponseSchema, HttpError } from "../http/errors";
-import { BINARY_TENSOR_EXTENSION, binaryOutputNames, encodeBinaryInferResponse, INFERENCE_HEADER } from "./v2-binary";
+import { BINARY_TENSOR_EXTENSION, binaryOutputNames, encodeBinaryInferResponse, INFERENCE_HEADER, withBinaryValues } from "./v2-binary";
 import { type InferRequest, InferRequestError, inferRequestSchema, outputTensors, requestedOutputNames, rowsFromInferRequest } from "./v2-protocol";
 
 interface ModelParams {
@@ -114,6 +114,7 @@ export const v2Routes: FastifyPluginAsync = async (app) => {
             },
         }, async (request, reply) => {
             requireModel(request.params);
+            withBinaryValues(request.body);
             let rows: number[][];
             let outputNames: string[];
             try {
