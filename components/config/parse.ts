@@ -1,5 +1,4 @@
 import { CLOUD_RUN, LAMBDA } from "../../policies/platform/limits";
-import { cpuMillis, memoryMiB } from "../../policies/platform/quantity";
 import { cloudOf, regionsOf, RESIDENCY_AREAS, type Residency } from "../../policies/platform/regions";
 import { parseScheduleLines } from "../schedule/spec";
 import { BACKENDS, type Backend, type BaselinePlatform, type Platform, type ServiceSpec, type StackSpec } from "../spec";
@@ -8,6 +7,7 @@ import { formatFinding } from "./findings";
 import { CONFIG_KEYS, PROVIDER_KEYS } from "./keys";
 import { DNS_LABEL } from "./platforms";
 import { PROJECT, readersOf, setKeys, type ProblemSink, type Readers } from "./readers";
+import { quantityFindings } from "./rules";
 import { parseCanary, parseObservability, replicaShareWarning } from "./rollout";
 
 /** Every problem found in one stack's config, one line each, each naming the file, the key and the value. */
@@ -65,9 +65,8 @@ export function parseStackConfig(config: Record<string, string>, source: string)
     const modelSource = oneOf("modelSource", ["image", "bucket"] as const);
     const modelPath = matching("modelPath", /^(\/\S*)?$/, "empty or an absolute path");
     const cpu = str("cpu");
-    if (!(cpuMillis(cpu) >= 1)) problem(`${PROJECT}:cpu`, cpu, "is not a positive CPU quantity such as 500m, 1 or 2");
     const memory = str("memory");
-    if (!(memoryMiB(memory) >= 1)) problem(`${PROJECT}:memory`, memory, "is not a memory quantity of at least 1Mi such as 512Mi or 2Gi");
+    for (const finding of quantityFindings(cpu, memory)) problems.push(formatFinding(finding, source));
     const scaling = {
         min: int("minReplicas", 0, 1000),
         max: int("maxReplicas", 1, 1000),
@@ -75,7 +74,6 @@ export function parseStackConfig(config: Record<string, string>, source: string)
         queueLengthTarget: int("queueLengthTarget", 1, 1000),
         concurrency: int("concurrency", 1, 1000),
     };
-    if (scaling.min > scaling.max) problem(`${PROJECT}:minReplicas`, scaling.min, `is above ${PROJECT}:maxReplicas ${scaling.max}`);
     const scheduled = parseScheduleLines(list("scalingSchedule"), str("scalingTimeZone"), scaling.max);
     for (const why of scheduled.problems) problem(`${PROJECT}:scalingSchedule`, raw("scalingSchedule"), why);
     const warnings: string[] = [];

@@ -17,12 +17,18 @@ export type Role = "service" | "overflow";
 
 const ROLE_NOTE: Record<Role, string> = { service: "", overflow: " (the hybrid overflow)" };
 
+/** The replica's size: Kubernetes quantities of at least 1m CPU and 1Mi memory. */
+export function quantityFindings(cpu: string, memory: string): Finding[] {
+    return [
+        ...(cpuMillis(cpu) >= 1 ? [] : [error([[key("cpu"), cpu]], "is not a positive CPU quantity such as 500m, 1 or 2")]),
+        ...(memoryMiB(memory) >= 1 ? [] : [error([[key("memory"), memory]], "is not a memory quantity of at least 1Mi such as 512Mi or 2Gi")]),
+    ];
+}
+
 /** Cloud-independent validity: quantities, replica bounds and the schedule. */
 export function serviceFindings(service: ServiceSpec): Finding[] {
-    const findings: Finding[] = [];
+    const findings: Finding[] = quantityFindings(service.cpu, service.memory);
     const { scaling } = service;
-    if (Number.isNaN(cpuMillis(service.cpu))) findings.push(error([[key("cpu"), service.cpu]], "is not a positive CPU quantity such as 500m or 2"));
-    if (Number.isNaN(memoryMiB(service.memory))) findings.push(error([[key("memory"), service.memory]], "is not a memory quantity such as 512Mi or 2Gi"));
     if (!(Number.isInteger(scaling.min) && scaling.min >= 0)) findings.push(error([[key("minReplicas"), scaling.min]], "is not a whole number ≥ 0"));
     if (!(Number.isInteger(scaling.max) && scaling.max >= 1)) findings.push(error([[key("maxReplicas"), scaling.max]], "is not a whole number ≥ 1"));
     if (scaling.min > scaling.max) findings.push(error([[key("minReplicas"), scaling.min]], `is above ${key("maxReplicas")} ${scaling.max}`));

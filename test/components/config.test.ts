@@ -82,6 +82,15 @@ describe("stack config → validated spec", () => {
         assert.match(problemsOf({ ...lambda, "model-serving:maxReplicas": "lots" })[0], /maxReplicas "lots" is not a whole number from 1 to 1000/);
     });
 
+    it("reads cpu and memory with the one quantity parser and reports every malformed value at once", () => {
+        assert.deepEqual(problemsOf({ ...lambda, "model-serving:cpu": "two", "model-serving:memory": "0", "model-serving:maxReplicas": "lots" }), [
+            'stacks/Pulumi.test.yaml: model-serving:cpu "two" is not a positive CPU quantity such as 500m, 1 or 2',
+            'stacks/Pulumi.test.yaml: model-serving:memory "0" is not a memory quantity of at least 1Mi such as 512Mi or 2Gi',
+            'stacks/Pulumi.test.yaml: model-serving:maxReplicas "lots" is not a whole number from 1 to 1000',
+        ]);
+        assert.equal(parseStackConfig({ ...lambda, "model-serving:cpu": "1500m", "model-serving:memory": "3G" }, SOURCE).service.memory, "3G");
+    });
+
     it("warns, rather than fails, when a Kubernetes backend cannot scale to zero as minReplicas 0 asks", () => {
         const spec = parseStackConfig({ ...gke, "model-serving:minReplicas": "0" }, SOURCE);
         assert.deepEqual(spec.warnings, ["stacks/Pulumi.test.yaml: model-serving:minReplicas 0 asks for scale-to-zero, which a gke HPA does not offer; running at least 1 replica"]);
