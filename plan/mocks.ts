@@ -147,6 +147,12 @@ export function mockCall(args: pulumi.runtime.MockCallArgs, config: Record<strin
         }
         case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
             return { userName: "AWS", password: "mock-ecr-token", proxyEndpoint: `https://${MOCK_ACCOUNT}.dkr.ecr.${region}.amazonaws.com`, authorizationToken: "QVdTOm1vY2s=", expiresAt: "2099-01-01T00:00:00Z", id: region };
+        case "aws:lambda/getAlias:getAlias": {
+            // A canary reads the version `live` pointed at before the update: mocked as "41", so a render shows which
+            // version of the alias comes from the deployed alias and which from this update's publish ("1").
+            const functionName = String(args.inputs.functionName);
+            return { functionName, name: args.inputs.name, functionVersion: "41", arn: `arn:aws:lambda:${region}:${MOCK_ACCOUNT}:function:${functionName}:${String(args.inputs.name)}`, id: `${functionName}:${String(args.inputs.name)}` };
+        }
         case "gcp:organizations/getClientConfig:getClientConfig":
             return { accessToken: "mock-google-access-token", project: config["gcp:project"], region: config["gcp:region"], id: "client", zone: "" };
         default:

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { NAME_LIMITS, physicalName, serviceAccountId, stackSlug } from "../naming";
 import type { Platform, ServiceSpec } from "../spec";
 import { PROBE_PATHS } from "../../services/inference/src/contract";
+import { observeCloudRun } from "../observability/resources";
+import { canaryTagUrl, cloudRunRollout } from "../rollout/cloudrun";
 import { drainEnvironment, MOUNTED_MODEL_ROOT, SERVICE_PORT, serviceEnvironment } from "./environment";
 import { CloudRunSecrets } from "./secrets";
 
@@ -45,6 +47,8 @@ export class CloudRunService extends pulumi.ComponentResource {
     public readonly service: gcp.cloudrunv2.Service;
     /** The identity the service runs as. */
     public readonly serviceAccount: gcp.serviceaccount.Account;
+    /** With a canary: its revision's tag URL (https://canary---<service host>); undefined otherwise. */
+    public readonly canaryUrl: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: CloudRunServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("model-serving:cloudrun:Service", name, {}, opts);
@@ -68,41 +72,45 @@ export class CloudRunService extends pulumi.ComponentResource {
             : undefined;
 
         const probe = (path: string) => ({ httpGet: { path, port: SERVICE_PORT }, timeoutSeconds: 2 });
+        const serviceName = physicalName([service.name, stackSlug(args.stack), ...(args.serviceName ? [args.serviceName] : [])], NAME_LIMITS.cloudRunService);
+        // One revision per model version served; a canary's traffic is split between two (components/rollout/).
+        const rollout = cloudRunRollout(serviceName, service, (served) => ({
+            serviceAccount: this.serviceAccount.email,
+            executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
+            timeout: `${service.requestTimeoutSeconds}s`,
+            maxInstanceRequestConcurrency: service.scaling.concurrency,
+            scaling: { minInstanceCount: service.scaling.min, maxInstanceCount: service.scaling.max },
+            containers: [{
+                image: args.image,
+                ports: { name: "http1", containerPort: SERVICE_PORT },
+                resources: {
+                    limits: { cpu: service.cpu, memory: service.memory },
+                    startupCpuBoost: platform.startupCpuBoost,
+                    // Model inference happens inside requests only; idle instances need no CPU.
+                    cpuIdle: true,
+                },
+                envs: [
+                    ...Object.entries(serviceEnvironment(served, drainEnvironment(CLOUD_RUN_SHUTDOWN_GRACE_SECONDS)))
+                        .map(([envName, value]) => ({ name: envName, value })),
+                    ...(secrets?.env ?? []),
+                ],
+                // Model load can take a while: allow up to 2 minutes before Cloud Run gives up on the instance.
+                startupProbe: { ...probe(PROBE_PATHS.readiness), periodSeconds: 2, failureThreshold: 60 },
+                livenessProbe: { ...probe(PROBE_PATHS.liveness), periodSeconds: 10, failureThreshold: 3 },
+                volumeMounts: fromBucket ? [{ name: "models", mountPath: MOUNTED_MODEL_ROOT }] : [],
+            }],
+            volumes: fromBucket ? [{ name: "models", gcs: { bucket: args.modelBucket, readOnly: true } }] : [],
+        }));
         this.service = new gcp.cloudrunv2.Service(`${name}-service`, {
-            name: physicalName([service.name, stackSlug(args.stack), ...(args.serviceName ? [args.serviceName] : [])], NAME_LIMITS.cloudRunService),
+            name: serviceName,
             location: platform.region,
             project: platform.project,
             ingress: INGRESS[platform.ingress],
             // A backend switch must be able to delete the service; protection would turn `pulumi up` into an error.
             deletionProtection: false,
             labels: { service: service.name, "model-version": labelValue(service.model.version) },
-            template: {
-                serviceAccount: this.serviceAccount.email,
-                executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
-                timeout: `${service.requestTimeoutSeconds}s`,
-                maxInstanceRequestConcurrency: service.scaling.concurrency,
-                scaling: { minInstanceCount: service.scaling.min, maxInstanceCount: service.scaling.max },
-                containers: [{
-                    image: args.image,
-                    ports: { name: "http1", containerPort: SERVICE_PORT },
-                    resources: {
-                        limits: { cpu: service.cpu, memory: service.memory },
-                        startupCpuBoost: platform.startupCpuBoost,
-                        // Model inference happens inside requests only; idle instances need no CPU.
-                        cpuIdle: true,
-                    },
-                    envs: [
-                        ...Object.entries(serviceEnvironment(service, drainEnvironment(CLOUD_RUN_SHUTDOWN_GRACE_SECONDS)))
-                            .map(([envName, value]) => ({ name: envName, value })),
-                        ...(secrets?.env ?? []),
-                    ],
-                    // Model load can take a while: allow up to 2 minutes before Cloud Run gives up on the instance.
-                    startupProbe: { ...probe(PROBE_PATHS.readiness), periodSeconds: 2, failureThreshold: 60 },
-                    livenessProbe: { ...probe(PROBE_PATHS.liveness), periodSeconds: 10, failureThreshold: 3 },
-                    volumeMounts: fromBucket ? [{ name: "models", mountPath: MOUNTED_MODEL_ROOT }] : [],
-                }],
-                volumes: fromBucket ? [{ name: "models", gcs: { bucket: args.modelBucket, readOnly: true } }] : [],
-            },
+            template: rollout.template,
+            traffics: rollout.traffic,
         }, { parent: this, dependsOn: [...bucketRead, ...(secrets?.grants ?? [])] });
 
         const invokers = service.exposure === "public" ? ["allUsers"] : platform.invokers;
@@ -117,7 +125,10 @@ export class CloudRunService extends pulumi.ComponentResource {
         }
 
         this.url = this.service.uri;
-        this.registerOutputs({ url: this.url, serviceName: this.service.name });
+        this.canaryUrl = canaryTagUrl(this.service.trafficStatuses);
+        // Alert policies and dashboard per revision (a hybrid's overflow is watched through its pods).
+        if (!args.serviceName) observeCloudRun(name, service, { serviceName: this.service.name, project: platform.project }, { parent: this });
+        this.registerOutputs({ url: this.url, serviceName: this.service.name, canaryUrl: this.canaryUrl });
     }
 }
 

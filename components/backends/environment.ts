@@ -20,13 +20,14 @@ export function modelDir(service: ServiceSpec): string | undefined {
 
 /**
  * The container environment every backend sets, named by the service contract (services/inference/src/contract.ts):
- * MODEL_DIR, LOG_LEVEL, onnxruntime threads sized to the replica's CPU, then `extra` from the backend, then the
+ * MODEL_DIR (or MODEL_VERSION for the image's bundled model), LOG_LEVEL, onnxruntime threads sized to the replica's CPU, then `extra` from the backend, then the
  * stack's own variables (which may override them).
  */
 export function serviceEnvironment(service: ServiceSpec, extra: Record<string, string> = {}): Record<string, string> {
     const dir = modelDir(service);
     return {
-        ...(dir ? { [SERVICE_ENV.modelDir.name]: dir } : {}),
+        // Without a directory, the image's bundled model of this version (a canary serves another one).
+        ...(dir ? { [SERVICE_ENV.modelDir.name]: dir } : { [SERVICE_ENV.bundledModelVersion.name]: service.model.version }),
         [SERVICE_ENV.logLevel.name]: service.logLevel,
         [SERVICE_ENV.ortIntraOpThreads.name]: String(onnxIntraOpThreads(service.cpu)),
         ...extra,

@@ -4,6 +4,8 @@ import { NAME_LIMITS, physicalName, stackSlug } from "../naming";
 import { lambdaMemoryMb } from "../sizing";
 import type { ServiceSpec } from "../spec";
 import { policyDocument } from "./aws-artifacts";
+import { observeLambda } from "../observability/resources";
+import { lambdaAliasTarget, lambdaServedSpec } from "../rollout/lambda";
 import { serviceEnvironment } from "./environment";
 import { LambdaSecrets, SECRETS_ARN_ENV } from "./secrets";
 
@@ -88,7 +90,7 @@ export class LambdaService extends pulumi.ComponentResource {
             timeout: service.requestTimeoutSeconds,
             reservedConcurrentExecutions: service.scaling.max,
             publish: true,
-            environment: { variables: { ...serviceEnvironment(service), ...(secrets ? { [SECRETS_ARN_ENV]: secrets.arn } : {}) } },
+            environment: { variables: { ...serviceEnvironment(lambdaServedSpec(service)), ...(secrets ? { [SECRETS_ARN_ENV]: secrets.arn } : {}) } },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             region,
             tags,
@@ -97,7 +99,8 @@ export class LambdaService extends pulumi.ComponentResource {
         this.alias = new aws.lambda.Alias(`${name}-live`, {
             name: "live",
             functionName: this.function.name,
-            functionVersion: this.function.version,
+            // With a canary: the stable version as primary, the canary's (this update's) weighted (components/rollout/).
+            ...lambdaAliasTarget(service, this.function, "live", region, this),
             region,
         }, { parent: this });
 
@@ -113,6 +116,8 @@ export class LambdaService extends pulumi.ComponentResource {
         }
 
         this.url = args.endpoint === "function-url" ? this.functionUrl(name, args) : this.httpApi(name, args);
+        // Alarms and dashboard on the alias and the canary version (a hybrid's overflow is watched through its pods).
+        if (!args.role) observeLambda(name, service, { functionName: this.function.name, canaryVersion: this.function.version, region, endpoint: args.endpoint }, { parent: this });
         this.registerOutputs({ url: this.url, functionName: this.function.name });
     }
 

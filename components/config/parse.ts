@@ -20,7 +20,7 @@ export class ConfigError extends Error {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Variables the component sets itself; a stack overriding them would break probes or draining. */
-const RESERVED_ENV = ["PORT", "MODEL_DIR", "LOG_LEVEL", "SHUTDOWN_GRACE_SECONDS"];
+const RESERVED_ENV = ["PORT", "MODEL_DIR", "MODEL_VERSION", "LOG_LEVEL", "SHUTDOWN_GRACE_SECONDS"];
 /** Set by a hybrid stack on its pods; other backends may still point OVERFLOW_URL at a copy they run elsewhere. */
 const HYBRID_RESERVED_ENV = ["OVERFLOW_URL", "OVERFLOW_QUEUE_THRESHOLD", "OVERFLOW_AUTH"];
 

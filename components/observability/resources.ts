@@ -4,7 +4,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { runAlertPolicies, runDashboard, type RunTarget } from "./cloud-monitoring";
 import { lambdaAlarms, lambdaDashboardBody, type LambdaTarget } from "./cloudwatch";
+import type { ServiceSpec } from "../spec";
 import { grafanaDashboard, prometheusRuleSpec, type RuleOptions } from "./prometheus";
+import { DEFAULT_THRESHOLDS, type ObservabilitySpec } from "./signals";
 
 /**
  * The observability of one service as resources, per platform. The specs come from the pure builders beside this
@@ -136,4 +138,39 @@ export class CloudRunObservability extends pulumi.ComponentResource {
         }, child);
         this.registerOutputs({});
     }
+}
+
+/** The stack's alarm settings, with the defaults when the spec carries none (specs built in code). */
+export function observabilityOf(service: ServiceSpec): ObservabilitySpec {
+    return service.observability ?? { alarms: true, thresholds: DEFAULT_THRESHOLDS, notificationChannels: [], alertLabels: {} };
+}
+
+/**
+ * A Lambda service's alarms and dashboard: sides "live" (the alias) and, with a canary, "canary" (its version as
+ * executed through the alias). Nothing when the stack turns alarms off.
+ */
+export function observeLambda(
+    name: string, service: ServiceSpec, target: { functionName: pulumi.Input<string>; canaryVersion: pulumi.Input<string>; region: string; endpoint: LambdaTarget["endpoint"] },
+    opts: pulumi.ComponentResourceOptions,
+): LambdaObservability | undefined {
+    const spec = observabilityOf(service);
+    if (!spec.alarms) return undefined;
+    return new LambdaObservability(`${name}-observability`, {
+        functionName: target.functionName, alias: "live", region: target.region, endpoint: target.endpoint, thresholds: spec.thresholds, topicArn: spec.topicArn,
+        sides: [
+            { label: "live", modelVersion: service.model.version },
+            ...(service.canary ? [{ label: "canary", modelVersion: service.canary.version, executedVersion: target.canaryVersion }] : []),
+        ],
+    }, opts);
+}
+
+/** A Cloud Run service's alert policies and dashboard, per revision. Nothing when the stack turns alarms off. */
+export function observeCloudRun(
+    name: string, service: ServiceSpec, target: { serviceName: pulumi.Input<string>; project: string }, opts: pulumi.ComponentResourceOptions,
+): CloudRunObservability | undefined {
+    const spec = observabilityOf(service);
+    if (!spec.alarms) return undefined;
+    return new CloudRunObservability(`${name}-observability`, {
+        serviceName: target.serviceName, project: target.project, thresholds: spec.thresholds, notificationChannels: spec.notificationChannels,
+    }, opts);
 }
