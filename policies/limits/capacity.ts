@@ -5,7 +5,7 @@ import { K8S_HPA_TYPES, K8S_WORKLOAD_OBJECT_TYPES } from "../lib/types";
 import { containersOf, kindOf, podSpecOf } from "../lib/workloads";
 import { describeShape, fittingTypes, NodeShape, podAllocatable, replicasPerNode } from "../platform/instance-types";
 import { formatBytes, formatMillis, MiB, parseQuantity } from "../platform/quantity";
-import { NodePool, nodePoolOf, NodeShapes, nodeShapesSchema, shapeOf } from "./nodes";
+import { NodePool, nodePoolsOf, NodeShapes, nodeShapesSchema, shapeOf } from "./nodes";
 
 /** What one replica asks the scheduler for. */
 export interface PodRequest { cpuMillis: number; memoryMiB: number }
@@ -35,14 +35,12 @@ const SCHEDULED: readonly string[] = K8S_WORKLOAD_OBJECT_TYPES.filter((type) => 
 interface Pool { resource: PolicyResource; pool: NodePool; shape?: NodeShape; type: string }
 
 function poolsOf(resources: PolicyResource[], described: NodeShapes): Pool[] {
-    return resources.flatMap((resource) => {
-        const pool = nodePoolOf(resource.type, resource.props);
-        if (!pool) return [];
+    return resources.flatMap((resource) => nodePoolsOf(resource.type, resource.props).map((pool) => {
         // A pool listing several types can start the smallest: that is the one a replica must fit.
         const shapes = pool.types.map((type) => ({ type, shape: shapeOf(pool.platform, type, described) }));
         const smallest = shapes.sort((a, b) => (a.shape?.vcpus ?? Infinity) - (b.shape?.vcpus ?? Infinity))[0];
-        return [{ resource, pool, type: smallest.type, ...(smallest.shape ? { shape: smallest.shape } : {}) }];
-    });
+        return { resource, pool, type: smallest.type, ...(smallest.shape ? { shape: smallest.shape } : {}) };
+    }));
 }
 
 /** The HPA that scales a workload: by kind and name when both are known, else by the dependency the engine records. */

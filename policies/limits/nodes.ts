@@ -2,7 +2,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { describe, finding, forTypes } from "../lib/policy";
 import { arrayAt, objectAt } from "../lib/props";
-import { EKS_NODE_GROUP, GKE_NODE_POOL } from "../lib/types";
+import { EKS_NODE_GROUP, GKE_CLUSTER, GKE_NODE_POOL } from "../lib/types";
 import { NodePlatform, NodeShape, nodeTypes, parseNodeShape } from "../platform/instance-types";
 
 /** One node pool as rendered: which platform, which machine types, how many nodes at most, whether it carries GPUs. */
@@ -20,38 +20,53 @@ export interface NodePool {
 /** EKS's and GKE's defaults when the type is left out. */
 const DEFAULT_TYPE: Record<NodePlatform, string> = { eks: "t3.medium", gke: "e2-medium" };
 
-/** The node pool an EKS NodeGroup or a GKE NodePool declares, or undefined for other types. */
-export function nodePoolOf(type: string, props: Record<string, unknown>): NodePool | undefined {
+/** A GKE node pool's shape from its `nodeConfig` and counts (a NodePool resource, or one declared inside a Cluster). */
+function gkePool(props: Record<string, unknown>, where: string): NodePool {
+    const config = objectAt(props.nodeConfig) ?? {};
+    const autoscaling = objectAt(props.autoscaling) ?? {};
+    const zones = arrayAt(props.nodeLocations).length;
+    // Per-zone counts multiply by the zones; a regional pool without nodeLocations runs in the region's three zones.
+    const perZone = (count: unknown) => (typeof count === "number" ? count * (zones || 3) : undefined);
+    const counts: [path: string, nodes: number | undefined][] = [
+        ["autoscaling.totalMaxNodeCount", typeof autoscaling.totalMaxNodeCount === "number" ? autoscaling.totalMaxNodeCount : undefined],
+        ["autoscaling.maxNodeCount × zones", perZone(autoscaling.maxNodeCount)],
+        ["nodeCount × zones", perZone(props.nodeCount)],
+        ["initialNodeCount × zones", perZone(props.initialNodeCount)],
+    ];
+    const [path, maxNodes] = counts.find(([, nodes]) => nodes !== undefined) ?? ["autoscaling.totalMaxNodeCount", undefined];
+    return {
+        platform: "gke",
+        types: [typeof config.machineType === "string" ? config.machineType : DEFAULT_TYPE.gke],
+        typesPath: `${where}nodeConfig.machineType`,
+        ...(maxNodes !== undefined ? { maxNodes } : {}),
+        maxNodesPath: `${where}${path}`,
+        gpus: arrayAt(config.guestAccelerators).length > 0 || /^(a2|a3|g2)-/.test(String(config.machineType ?? "")),
+    };
+}
+
+/**
+ * The node pools a resource declares: an EKS NodeGroup, a GKE NodePool, or a GKE Cluster's default pool (unless
+ * removed, or Autopilot) and the pools declared inline in it. Other types declare none.
+ */
+export function nodePoolsOf(type: string, props: Record<string, unknown>): NodePool[] {
     if (type === EKS_NODE_GROUP) {
         const listed = arrayAt(props.instanceTypes).filter((t): t is string => typeof t === "string");
         const maxSize = objectAt(props.scalingConfig)?.maxSize;
-        return {
+        return [{
             platform: "eks",
             types: listed.length > 0 ? listed : [DEFAULT_TYPE.eks],
             typesPath: "instanceTypes",
             ...(typeof maxSize === "number" ? { maxNodes: maxSize } : {}),
             maxNodesPath: "scalingConfig.maxSize",
             gpus: typeof props.amiType === "string" && /NVIDIA|GPU|NEURON/i.test(props.amiType),
-        };
+        }];
     }
-    if (type === GKE_NODE_POOL) {
-        const config = objectAt(props.nodeConfig) ?? {};
-        const autoscaling = objectAt(props.autoscaling) ?? {};
-        const zones = arrayAt(props.nodeLocations).length;
-        // Per-zone counts multiply by the zones; a regional pool without nodeLocations runs in the region's three zones.
-        const perZone = (count: unknown) => (typeof count === "number" ? count * (zones || 3) : undefined);
-        const maxNodes = typeof autoscaling.totalMaxNodeCount === "number" ? autoscaling.totalMaxNodeCount
-            : perZone(autoscaling.maxNodeCount) ?? perZone(props.nodeCount) ?? perZone(props.initialNodeCount);
-        return {
-            platform: "gke",
-            types: [typeof config.machineType === "string" ? config.machineType : DEFAULT_TYPE.gke],
-            typesPath: "nodeConfig.machineType",
-            ...(maxNodes !== undefined ? { maxNodes } : {}),
-            maxNodesPath: typeof autoscaling.totalMaxNodeCount === "number" ? "autoscaling.totalMaxNodeCount" : "autoscaling.maxNodeCount × zones",
-            gpus: arrayAt(config.guestAccelerators).length > 0 || /^(a2|a3|g2)-/.test(String(config.machineType ?? "")),
-        };
+    if (type === GKE_NODE_POOL) return [gkePool(props, "")];
+    if (type === GKE_CLUSTER && props.enableAutopilot !== true) {
+        const defaultPool = props.removeDefaultNodePool === true ? [] : [gkePool({ ...props, autoscaling: undefined, nodeCount: undefined }, "(default pool) ")];
+        return [...defaultPool, ...arrayAt(props.nodePools).map((pool, i) => gkePool(objectAt(pool) ?? {}, `nodePools[${i}].`))];
     }
-    return undefined;
+    return [];
 }
 
 /** Machine types the table does not know, as the stack's policy config describes them: "<vCPUs>/<memory>[/<maxPods>]". */
@@ -95,7 +110,7 @@ export function nodePoolProblems(pool: NodePool, bounds: NodePoolBounds): string
 
 export const nodePoolBounds: ResourceValidationPolicy = {
     name: "node-pool-bounds",
-    description: "EKS node groups and GKE node pools use a known machine type of at most the configured vCPUs, at most the configured number of nodes, and no GPUs unless allowed.",
+    description: "EKS node groups and GKE node pools (also a GKE cluster's default and inline pools) use a known machine type of at most the configured vCPUs, at most the configured number of nodes, and no GPUs unless allowed.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -105,10 +120,11 @@ export const nodePoolBounds: ResourceValidationPolicy = {
             nodeShapes: nodeShapesSchema,
         },
     },
-    validateResource: forTypes("node-pool-bounds", [EKS_NODE_GROUP, GKE_NODE_POOL], (args, reportViolation) => {
+    validateResource: forTypes("node-pool-bounds", [EKS_NODE_GROUP, GKE_NODE_POOL, GKE_CLUSTER], (args, reportViolation) => {
         const bounds = args.getConfig<NodePoolBounds>();
-        const pool = nodePoolOf(args.type, args.props);
-        const problems = pool ? nodePoolProblems(pool, bounds) : [];
+        const pools = nodePoolsOf(args.type, args.props);
+        if (pools.length === 0) return args.notApplicable("an Autopilot cluster, or a cluster whose default pool is removed");
+        const problems = pools.flatMap((pool) => nodePoolProblems(pool, bounds));
         if (problems.length > 0) {
             reportViolation(finding(`${describe(args)}: ${problems.join("; ")}`,
                 `a machine type from policies/platform/instance-types.ts with at most ${bounds.maxNodeVcpus} vCPUs, at most ${bounds.maxNodes} nodes${bounds.allowGpus ? "" : ", no GPUs"}`,

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { podRequestOf } from "../../policies/limits/capacity";
-import { nodePoolOf, nodePoolProblems } from "../../policies/limits/nodes";
+import { nodePoolProblems, nodePoolsOf } from "../../policies/limits/nodes";
 import { replicaCountProblem } from "../../policies/limits/replicas";
 import { check, messagesOf, resource } from "./harness";
 import { container, deploymentProps, lambdaProps } from "./workloads";
@@ -16,15 +16,15 @@ describe("cost caps: node pools", () => {
     const bounds = { nodeShapes: {}, maxNodeVcpus: 16, maxNodes: 20, allowGpus: false };
 
     it("reads an EKS node group and a GKE node pool, per-zone counts multiplied by the zones", () => {
-        assert.deepEqual(nodePoolOf(NODE_GROUP, nodeGroup("m6i.large", 10).props), {
+        assert.deepEqual(nodePoolsOf(NODE_GROUP, nodeGroup("m6i.large", 10).props), [{
             platform: "eks", types: ["m6i.large"], typesPath: "instanceTypes", maxNodes: 10, maxNodesPath: "scalingConfig.maxSize", gpus: false,
-        });
-        const pool = nodePoolOf(NODE_POOL, { nodeConfig: { machineType: "e2-standard-8" }, autoscaling: { maxNodeCount: 4 }, nodeLocations: ["us-central1-a", "us-central1-b"] });
-        assert.equal(pool?.maxNodes, 8);
+        }]);
+        const [pool] = nodePoolsOf(NODE_POOL, { nodeConfig: { machineType: "e2-standard-8" }, autoscaling: { maxNodeCount: 4 }, nodeLocations: ["us-central1-a", "us-central1-b"] });
+        assert.equal(pool.maxNodes, 8);
     });
 
     it("passes a listed type within the caps", () => {
-        assert.deepEqual(nodePoolProblems(nodePoolOf(NODE_GROUP, nodeGroup("c6i.2xlarge", 10).props)!, bounds), []);
+        assert.deepEqual(nodePoolProblems(nodePoolsOf(NODE_GROUP, nodeGroup("c6i.2xlarge", 10).props)[0], bounds), []);
     });
 
     it("fails 100 × p5.48xlarge and 100 × a3-highgpu-8g: unknown GPU types, too many nodes", async () => {
@@ -34,6 +34,13 @@ describe("cost caps: node pools", () => {
         assert.equal(messages.length, 2);
         assert.match(messages[0], /instanceTypes "p5.48xlarge" is neither in the pack's EC2 instance type table nor described in nodeShapes.*scalingConfig.maxSize 100 exceeds the allowed 20 nodes; it runs GPU nodes\. Required: .*Fix: choose a smaller listed type/);
         assert.match(messages[1], /nodeConfig.machineType "a3-highgpu-8g" .*autoscaling.totalMaxNodeCount 100 exceeds the allowed 20 nodes; it runs GPU nodes/);
+    });
+
+    it("reads a GKE cluster's default and inline pools, not an Autopilot cluster or a removed default pool", async () => {
+        const cluster = (props: Record<string, unknown>) => resource("gcp:container/cluster:Cluster", "gke", { location: "us-central1", ...props });
+        const [message] = messagesOf(await check([cluster({ initialNodeCount: 40, nodeConfig: { machineType: "a3-highgpu-8g" } })]), "node-pool-bounds");
+        assert.match(message, /\(default pool\) nodeConfig.machineType "a3-highgpu-8g" .*\(default pool\) initialNodeCount × zones 120 exceeds the allowed 20 nodes; it runs GPU nodes/);
+        assert.deepEqual(messagesOf(await check([cluster({ enableAutopilot: true }), cluster({ removeDefaultNodePool: true, initialNodeCount: 1 })]), "node-pool-bounds"), []);
     });
 
     it("caps a known type's vCPUs, and reads a type the table lacks from nodeShapes", async () => {
