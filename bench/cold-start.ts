@@ -20,6 +20,8 @@ export interface ColdStartResult {
     phases: Phase[];
     /** taskset list of the measured process, or "all". */
     cpus: string;
+    /** How often each code-cache outcome occurred over the runs, e.g. {"used": 10}. */
+    code_cache?: Record<string, number>;
 }
 
 export interface ColdStartOptions {
@@ -64,6 +66,7 @@ function summarize(runs: number[], reference: number[], marks: Marks[], cpus: st
         vs_reference: round(mid / refMid, 3),
         phases: breakdown(marks),
         cpus: cpus ?? "all",
+        code_cache: marks.reduce<Record<string, number>>((counts, m) => ({ ...counts, [m.code_cache ?? "none"]: (counts[m.code_cache ?? "none"] ?? 0) + 1 }), {}),
     };
 }
 

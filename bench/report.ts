@@ -151,7 +151,7 @@ export function formatTables(results: BenchResults): string {
     if (cold.length > 0) {
         parts.push(
             markdownTable(
-                ["cold start", "median ms", "outside reference median ms", "vs reference", "runs", "min ms", "max ms", "measured process on cores"],
+                ["cold start", "median ms", "outside reference median ms", "vs reference", "runs", "min ms", "max ms", "measured process on cores", "V8 code cache"],
                 cold.map(([name, c]) => [
                     name,
                     fmt(c.median, 1),
@@ -161,6 +161,7 @@ export function formatTables(results: BenchResults): string {
                     fmt(Math.min(...c.runs), 1),
                     fmt(Math.max(...c.runs), 1),
                     c.cpus,
+                    Object.entries(c.code_cache ?? {}).map(([k, n]) => `${k} ×${n}`).join(", "),
                 ]),
             ),
         );

@@ -11,6 +11,8 @@ export interface Marks {
     wall: Record<string, number>;
     /** CPU ms the process had used (all threads) at each mark. */
     cpu: Record<string, number>;
+    /** Whether the bundle ran from its V8 code cache: used, rejected, absent, or none (not a cached bundle). */
+    code_cache?: string;
 }
 
 export interface Phase {

@@ -26,6 +26,7 @@ function cold(median: number, referenceMedian: number, runs = [median]): ColdSta
         vs_reference: Math.round((median / referenceMedian) * 1000) / 1000,
         phases: [{ phase: "node start (to first user code)", wall_ms: 40, cpu_ms: 35, ends_at_ms: 42 }],
         cpus: "all",
+        code_cache: { used: runs.length },
     };
 }
 
@@ -91,7 +92,7 @@ describe("bench report", () => {
         const text = formatTables(results);
         assert.match(text, /\| predict-single \| 1 \| 3,000 \| 3,000 \| 1\.50 \| 3\.00 \| 6\.00 \| 120\.0 \| 0\.75x \| 0\.150x \| 0 \|/);
         assert.match(text, /\| predict-batch \| 128 \| 500 \| 64,000 \| .* \| {2}\| 0\.100x \| 0 \|/);
-        assert.match(text, /\| server \| 280\.0 \| 275\.0 \| 1\.018x \| 3 \| 270\.0 \| 290\.0 \| all \|/);
+        assert.match(text, /\| server \| 280\.0 \| 275\.0 \| 1\.018x \| 3 \| 270\.0 \| 290\.0 \| all \| used ×3 \|/);
         assert.match(text, /\| node start \(to first user code\) \| 40\.0 \(CPU 35\.0\) → 42 \|/);
         assert.match(text, /\| predict throughput vs bare node:http \| >= 0\.9x \| 0\.75 \| \*\*MISSED\*\* \|/);
     });

@@ -14,8 +14,10 @@
 const { spawn } = require("node:child_process");
 const http = require("node:http");
 const net = require("node:net");
+const path = require("node:path");
 
-const [kind, entry, runsArg] = process.argv.slice(2);
+const [kind, entryArg, runsArg] = process.argv.slice(2);
+const entry = path.resolve(entryArg ?? "");
 const runs = Number(runsArg ?? 5);
 const cpus = process.env.COLD_START_CPUS;
 

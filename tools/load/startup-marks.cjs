@@ -26,6 +26,8 @@ const mark = (name) => {
     cpu[name] = cpuMs();
 };
 globalThis.__startupMarks = { wall: marks, cpu };
+// services/inference/scripts/load-bundle.cjs says whether V8 used the bundle's code cache; read when reported.
+Object.defineProperty(globalThis.__startupMarks, "code_cache", { enumerable: true, get: () => globalThis.__codeCache ?? "none" });
 
 function wrapSession(session) {
     let runs = 0;

@@ -1,6 +1,8 @@
-// Bundles the two entry points into dist/server.js and dist/lambda.js (run by `npm run build` after tsc has
-// type-checked), then compiles the route schemas into dist/compiled-schemas.js. One file instead of hundreds of
-// modules cuts cold start: resolving, reading and wrapping each `require` was a large share of it (docs/performance.md).
+// Bundles the two entry points into dist/server.bundle.js and dist/lambda.bundle.js (run by `npm run build` after
+// tsc has type-checked), compiles the route schemas into dist/compiled-schemas.js, then runs each entry once to
+// write its V8 code cache; dist/server.js and dist/lambda.js load the bundle with it (scripts/load-bundle.cjs).
+// One file instead of hundreds of modules cuts cold start: resolving, reading and wrapping each `require` was a
+// large share of it, and the code cache saves compiling it (docs/performance.md).
 // Kept external:
 // - onnxruntime-node: it loads a native addon relative to its own directory;
 // - @fastify/swagger-ui: it serves its static assets from its own directory;
@@ -25,6 +27,9 @@ const common = {
     platform: "node",
     target: "node20",
     format: "cjs",
+    // import() becomes require(): Node 20 loses a script's dynamic-import callback when it runs from a code cache
+    // written by another process (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and every package imported is CommonJS.
+    supported: { "dynamic-import": false },
     logLevel: "warning",
 };
 const external = ["onnxruntime-node", "@fastify/swagger", "@fastify/swagger-ui", "google-auth-library", "@aws-sdk/*", "@smithy/*", "@aws-crypto/*", "pino-pretty"];
@@ -33,7 +38,7 @@ const compilers = ["ajv", "@fastify/ajv-compiler", "@fastify/fast-json-stringify
 fs.rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
     ...common,
-    entryPoints: { server: "src/server.ts", lambda: "src/lambda.ts" },
+    entryPoints: { "server.bundle": "src/server.ts", "lambda.bundle": "src/lambda.ts" },
     outdir,
     sourcemap: true,
     // The entry files' own paths (config.ts resolves the bundled model from __dirname) stay valid: dist/ is
@@ -53,4 +58,16 @@ try {
 } finally {
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(generator, { force: true });
+}
+
+// The entry files the image runs (`node dist/server.js`, handler `dist/lambda.handler`): the bundle plus its code cache.
+fs.copyFileSync(path.join(serviceDir, "scripts", "load-bundle.cjs"), path.join(outdir, "load-bundle.cjs"));
+fs.writeFileSync(path.join(outdir, "server.js"), '"use strict";\nrequire("./load-bundle.cjs")("server");\n');
+fs.writeFileSync(path.join(outdir, "lambda.js"), '"use strict";\nmodule.exports = require("./load-bundle.cjs")("lambda");\n');
+
+// A valid /predict body for the bundled model: the middle of every feature's range.
+const metadata = JSON.parse(fs.readFileSync(path.join(serviceDir, "models", "property-valuation", "1", "metadata.json"), "utf8"));
+const body = JSON.stringify(Object.fromEntries(metadata.features.map((f) => [f.name, f.integer ? Math.round((f.min + f.max) / 2) : (f.min + f.max) / 2])));
+for (const entry of ["server", "lambda"]) {
+    execFileSync(process.execPath, [path.join(serviceDir, "scripts", "write-code-cache.cjs"), entry, outdir], { stdio: "inherit", env: { ...process.env, CODE_CACHE_BODY: body } });
 }
