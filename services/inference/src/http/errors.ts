@@ -72,7 +72,7 @@ function clientMessage(error: FastifyError | Error, request: FastifyRequest): st
 }
 
 /** The status of an error fastify or a route raised: its own when it has one, else 500. */
-export function statusOf(error: FastifyError | HttpError | Error): number {
+function statusOf(error: FastifyError | HttpError | Error): number {
     return "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : 500;
 }
 
