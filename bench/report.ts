@@ -1,6 +1,7 @@
 // The results file (read by the advisor, see docs/performance.md), the ratios between cases and the issue's
 // targets. Pure functions over measured numbers: no I/O, so the arithmetic and the verdicts are unit-tested.
 import type { ColdStartResult } from "./cold-start";
+import type { ImageSize } from "./image-size";
 import type { LatencyPercentiles } from "../tools/load/stats";
 import { median, round } from "../tools/load/stats";
 
@@ -33,6 +34,8 @@ export interface BenchResults {
     cold_start_ms: { server?: ColdStartResult; lambda?: ColdStartResult };
     ratios: Record<string, number>;
     targets: Target[];
+    /** What the Dockerfile's stages add to their base images (no engine here); absent in older results. */
+    image_size?: ImageSize;
 }
 
 /** Cases that run the service itself; the RSS target applies to these. */
@@ -174,6 +177,21 @@ export function formatTables(results: BenchResults): string {
             markdownTable(
                 ["cold-start phase (median ms; CPU ms; → ends at ms since spawn)", ...cold.map(([name]) => name)],
                 phaseNames.map((phase) => [phase, ...cold.map(([, c]) => cell(c, phase))]),
+            ),
+        );
+    }
+    if (results.image_size) {
+        const i = results.image_size;
+        parts.push(
+            markdownTable(
+                ["image (services/inference/Dockerfile)", "MB on disk"],
+                [
+                    [`deps stage: production node_modules (${i.packages} packages; onnxruntime-node for linux/${process.arch} only)`, fmt(i.deps_node_modules_mb, 1)],
+                    ["build stage: dist/ (bundles, compiled schemas, code caches; no source maps)", fmt(i.dist_mb, 1)],
+                    ["models/", fmt(i.models_mb, 1)],
+                    ["server / lambda stage: added to the base image", fmt(i.added_to_base_mb, 1)],
+                    [`largest packages: ${i.largest.map((p) => `${p.name} ${fmt(p.mb, 1)}`).join(", ")}`, ""],
+                ],
             ),
         );
     }

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { defineCases, PINNED, pinnedLayoutAvailable } from "./cases";
 import { renderChartSvg } from "./chart";
 import { lambdaColdStart, serverColdStart } from "./cold-start";
+import { imageSize } from "./image-size";
 import { ensureServiceBuilt, lambdaEntry, progress, runHttpCase, runRawCase, serverEntry, serviceEnv } from "./execute";
 import { featureRows, loadMetadata, singlePredictBodies } from "../tools/load/bodies";
 import { repoRoot } from "../tools/load/processes";
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     }
 
     const ratios = computeRatios(results);
+    progress("image: production dependency tree, dist/ and models on disk");
     const report: BenchResults = {
         measured_at: new Date().toISOString(),
         machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? "unknown", node: process.version, loadavg: loadBefore.map((l) => round(l)), loadavg_after: os.loadavg().map((l) => round(l)) },
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
         cold_start_ms: coldStart,
         ratios,
         targets: evaluateTargets(results, ratios, coldStart),
+        image_size: imageSize(repoRoot),
     };
     fs.mkdirSync(settings.outDir, { recursive: true });
     fs.writeFileSync(path.join(settings.outDir, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
