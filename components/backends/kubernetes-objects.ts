@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { instanceSelector } from "../rollout/kubernetes";
 import { drainTiming, hpaBehavior, podDisruptionBudget } from "../sizing";
 import type { KubernetesSettings, ServiceSpec } from "../spec";
 import { METRIC_NAMES, METRICS_PATH, PROBE_PATHS, SERVICE_ENV } from "../../services/inference/src/contract";
@@ -31,7 +32,7 @@ export interface ModelBucket {
     syncImage?: pulumi.Input<string>;
 }
 
-/** Labels that select the service's pods. */
+/** The (stable) Deployment's selector, immutable once created; the Service selects stable and canary pods by instanceSelector. */
 export function selectorLabels(service: ServiceSpec): Record<string, string> {
     return { "app.kubernetes.io/name": service.name };
 }
@@ -40,6 +41,8 @@ export function selectorLabels(service: ServiceSpec): Record<string, string> {
 export function commonLabels(service: ServiceSpec): Record<string, string> {
     return {
         ...selectorLabels(service),
+        // Every pod of the service, stable or canary: what the Service, PDB and NetworkPolicy select (components/rollout/).
+        ...instanceSelector(service.name),
         "app.kubernetes.io/version": service.model.version.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 63),
         "app.kubernetes.io/component": "inference",
         "app.kubernetes.io/managed-by": "pulumi",
@@ -170,14 +173,14 @@ export function autoscalerSpec(service: ServiceSpec): k8s.types.input.autoscalin
 
 /** PodDisruptionBudget spec that keeps capacity during node drains. */
 export function disruptionBudgetSpec(service: ServiceSpec): k8s.types.input.policy.v1.PodDisruptionBudgetSpec {
-    return { selector: { matchLabels: selectorLabels(service) }, ...podDisruptionBudget(service.scaling.min) };
+    return { selector: { matchLabels: instanceSelector(service.name) }, ...podDisruptionBudget(service.scaling.min) };
 }
 
 /** Service spec: ClusterIP when private, an external LoadBalancer when public. */
 export function serviceSpec(service: ServiceSpec): k8s.types.input.core.v1.ServiceSpec {
     return {
         type: service.exposure === "public" ? "LoadBalancer" : "ClusterIP",
-        selector: selectorLabels(service),
+        selector: instanceSelector(service.name),
         ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
     };
 }
@@ -193,7 +196,7 @@ export function networkPolicySpec(service: ServiceSpec, settings: KubernetesSett
         ? [{ ipBlock: { cidr: "0.0.0.0/0" } }]
         : [fromNamespace(settings.namespace), fromNamespace(settings.ingressNamespace), fromNamespace(MONITORING_NAMESPACE)];
     return {
-        podSelector: { matchLabels: selectorLabels(service) },
+        podSelector: { matchLabels: instanceSelector(service.name) },
         policyTypes: ["Ingress", "Egress"],
         ingress: [{ from, ports: [{ port: SERVICE_PORT, protocol: "TCP" }] }],
         egress: [

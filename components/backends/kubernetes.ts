@@ -6,6 +6,8 @@ import {
     autoscalerSpec, commonLabels, deploymentSpec, disruptionBudgetSpec, metricsAdapterValues, MONITORING_NAMESPACE,
     networkPolicySpec, prometheusServerUrl, prometheusValues, serviceSpec, type ModelBucket,
 } from "./kubernetes-objects";
+import { observeKubernetes } from "../observability/resources";
+import { KubernetesRollout, stableAutoscalerSpec } from "../rollout/kubernetes-canary";
 import { serviceSecretValues } from "./secrets";
 
 /** prometheus-community/prometheus chart version installed for the adapter. */
@@ -75,14 +77,24 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
             metadata,
             spec: deploymentSpec(service, args.image, args.modelBucket, args.extraEnv, { serviceAccountName: args.serviceAccountName, secretName: secret?.metadata.name }),
         }, { ...child, dependsOn: [serviceAccount, ...(secret ? [secret] : [])] });
-        const kubeService = new k8s.core.v1.Service(`${name}-service`, { metadata, spec: serviceSpec(service) }, child);
-        new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-autoscaler`, { metadata, spec: autoscalerSpec(service) }, {
+        // After the Deployment: the selector moves to the instance label only once the pods carry it.
+        const kubeService = new k8s.core.v1.Service(`${name}-service`, { metadata, spec: serviceSpec(service) }, { ...child, dependsOn: [deployment] });
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-autoscaler`, { metadata, spec: stableAutoscalerSpec(autoscalerSpec(service), service) }, {
             ...child, dependsOn: [deployment],
             // With a scaling schedule its CronJobs set minReplicas (components/schedule/kubernetes.ts); an update must not undo them.
             ...(service.scaling.schedule ? { ignoreChanges: ["spec.minReplicas"] } : {}),
         });
         new k8s.policy.v1.PodDisruptionBudget(`${name}-disruption-budget`, { metadata, spec: disruptionBudgetSpec(service) }, child);
         new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, { metadata, spec: networkPolicySpec(service, settings) }, child);
+        // A canary Deployment beside this one, and a Gateway's HTTPRoute (components/rollout/); the dashboard and alerts.
+        if (service.canary || settings.gateway) {
+            new KubernetesRollout(`${name}-rollout`, {
+                service, settings, provider: args.provider, namespace: namespace.metadata.name, labelsFor: commonLabels,
+                deploymentSpecFor: (served) => deploymentSpec(served, args.image, args.modelBucket, args.extraEnv, { serviceAccountName: args.serviceAccountName, secretName: secret?.metadata.name }),
+                autoscaler: autoscalerSpec(service), serviceSpec: serviceSpec(service), dependsOn: [serviceAccount, ...(secret ? [secret] : [])],
+            }, { parent: this });
+        }
+        observeKubernetes(name, service, { namespace: settings.namespace, namespaceName: namespace.metadata.name, provider: args.provider, labels }, { parent: this });
 
         if (settings.installMetricsAdapter) {
             // A Prometheus of our own unless the stack names one (prometheusUrl): the adapter must have something to query.

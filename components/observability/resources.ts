@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { runAlertPolicies, runDashboard, type RunTarget } from "./cloud-monitoring";
 import { lambdaAlarms, lambdaDashboardBody, type LambdaTarget } from "./cloudwatch";
+import { instanceSelector, trackName } from "../rollout/kubernetes";
 import type { ServiceSpec } from "../spec";
 import { grafanaDashboard, prometheusRuleSpec, type RuleOptions } from "./prometheus";
 import { DEFAULT_THRESHOLDS, type ObservabilitySpec } from "./signals";
@@ -27,6 +28,8 @@ export interface KubernetesObservabilityArgs extends RuleOptions {
     labels: Record<string, string>;
     /** With the prometheus-operator: labels its Prometheus selects rules and monitors by; undefined = no operator. */
     operatorLabels?: Record<string, string>;
+    /** Render the PrometheusRule (with the operator); false = dashboard and scraping only. */
+    alerts: boolean;
 }
 
 /**
@@ -51,7 +54,7 @@ export class KubernetesObservability extends pulumi.ComponentResource {
                 metadata: metadata("pods", args.operatorLabels),
                 spec: { selector: { matchLabels: args.podSelector }, podMetricsEndpoints: [{ port: "http", path: "/metrics", interval: "30s" }] },
             }, child);
-            new k8s.apiextensions.CustomResource(`${name}-rules`, {
+            if (args.alerts) new k8s.apiextensions.CustomResource(`${name}-rules`, {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "PrometheusRule",
                 metadata: metadata("alerts", args.operatorLabels),
@@ -172,5 +175,22 @@ export function observeCloudRun(
     if (!spec.alarms) return undefined;
     return new CloudRunObservability(`${name}-observability`, {
         serviceName: target.serviceName, project: target.project, thresholds: spec.thresholds, notificationChannels: spec.notificationChannels,
+    }, opts);
+}
+
+/**
+ * A Kubernetes service's dashboard (ConfigMap for the Grafana sidecar, always) and, with the prometheus-operator, its
+ * PodMonitor and (unless alarms are off) PrometheusRule over the stable and canary Deployments.
+ */
+export function observeKubernetes(
+    name: string, service: ServiceSpec, target: { namespace: string; namespaceName: pulumi.Input<string>; provider: k8s.Provider; labels: Record<string, string> },
+    opts: pulumi.ComponentResourceOptions,
+): KubernetesObservability {
+    const spec = observabilityOf(service);
+    return new KubernetesObservability(`${name}-observability`, {
+        provider: target.provider, namespace: target.namespace, namespaceName: target.namespaceName, labels: target.labels,
+        model: service.model.name, podSelector: instanceSelector(service.name), thresholds: spec.thresholds, alertLabels: spec.alertLabels,
+        deployments: [service.name, ...(service.canary ? [trackName(service.name, "canary")] : [])],
+        alerts: spec.alarms, operatorLabels: spec.prometheusOperator?.labels,
     }, opts);
 }

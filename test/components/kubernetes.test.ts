@@ -12,7 +12,7 @@ describe("kubernetes workload (on eks and gke)", () => {
             // The workload's objects (EKS clusters also get the Cluster Autoscaler release, tested with the cluster).
             const kube = stack.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release");
             assert.deepEqual(kube.map((r) => r.type).sort(), [
-                DEPLOYMENT, HPA, "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Service", "kubernetes:core/v1:ServiceAccount",
+                DEPLOYMENT, HPA, "kubernetes:core/v1:ConfigMap", "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Service", "kubernetes:core/v1:ServiceAccount",
                 "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:policy/v1:PodDisruptionBudget",
             ]);
             const provider = one(stack, "pulumi:providers:kubernetes");

@@ -97,3 +97,67 @@ describe("rollout under mocks: Cloud Run (stacks/Pulumi.staging.yaml)", () => {
         }
     });
 });
+
+describe("rollout under mocks: Kubernetes (prod-aws on eks, prod-gcp on gke, prod-hybrid's gke baseline)", () => {
+    const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+    const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+    type Named = { metadata: { name: string } };
+    const named = (stack: RenderedStack, type: string, name: string) => {
+        const found = all(stack, type).filter((r) => (r.inputs as Named).metadata?.name === name);
+        assert.equal(found.length, 1, `${type} ${name}`);
+        return found[0];
+    };
+
+    for (const name of ["prod-aws", "prod-gcp", "prod-hybrid"]) {
+        const file = shipped(name);
+
+        it(`${name}: a stable and a canary Deployment behind the one Service, each with its HPA, at least one canary pod`, async () => {
+            const stack = await renderOf(name, { ...file.config, ...CANARY });
+            const stable = named(stack, DEPLOYMENT, "property-valuation");
+            const canary = named(stack, DEPLOYMENT, "property-valuation-canary");
+            const podLabels = (d: typeof stable) => input(d, "spec.template.metadata.labels") as Record<string, string>;
+            assert.equal(podLabels(stable)["app.kubernetes.io/version"], "1");
+            assert.equal(podLabels(canary)["app.kubernetes.io/version"], "2");
+            assert.deepEqual(input(canary, "spec.selector.matchLabels"), { "app.kubernetes.io/name": "property-valuation-canary" });
+            assert.deepEqual(input(stable, "spec.selector.matchLabels"), { "app.kubernetes.io/name": "property-valuation" }, "the stable selector never changes");
+            const env = (d: typeof stable) => (input(d, "spec.template.spec.containers") as Array<{ env: Array<{ name: string; value: string }> }>)[0].env;
+            const served = (d: typeof stable) => env(d).find((e) => e.name === "MODEL_VERSION")?.value ?? env(d).find((e) => e.name === "MODEL_DIR")?.value.split("/").pop();
+            assert.deepEqual([served(stable), served(canary)], ["1", "2"]);
+            // The one Service selects both sides; the pod split follows the percent.
+            const selector = input(named(stack, "kubernetes:core/v1:Service", "property-valuation"), "spec.selector") as Record<string, string>;
+            for (const d of [stable, canary]) assert.ok(Object.entries(selector).every(([k, v]) => podLabels(d)[k] === v), "the Service selects both sides");
+            const bounds = (hpa: string) => [input(named(stack, HPA, hpa), "spec.minReplicas"), input(named(stack, HPA, hpa), "spec.maxReplicas")];
+            const [stableBounds, canaryBounds] = name === "prod-hybrid" ? [[2, 9], [1, 1]] : [[2, 18], [1, 2]]; // 3-10 and 3-20 replicas
+            assert.deepEqual(bounds("property-valuation"), stableBounds);
+            assert.deepEqual(bounds("property-valuation-canary"), canaryBounds);
+            assert.equal(input(named(stack, HPA, "property-valuation-canary"), "spec.scaleTargetRef.name"), "property-valuation-canary");
+        });
+
+        it(`${name}: promotion and rollback render the single-version stack again, with nothing of the canary left`, async () => {
+            const canary = { ...file.config, ...CANARY };
+            const single = await renderOf(name, file.config);
+            for (const [what, config, version] of [["promotion", promotedConfig(canary), "2"], ["rollback", rolledBackConfig(canary), "1"]] as const) {
+                const stack = await renderOf(name, config);
+                assert.deepEqual(shape(stack), shape(single), what);
+                assert.deepEqual(canaryLeftovers(stack), [], what);
+                assert.equal(all(stack, DEPLOYMENT).filter((d) => (d.inputs as Named).metadata.name.startsWith("property-valuation")).length, 1, what);
+                assert.deepEqual([input(named(stack, HPA, "property-valuation"), "spec.minReplicas"), input(named(stack, HPA, "property-valuation"), "spec.maxReplicas")], [3, name === "prod-hybrid" ? 10 : 20], what);
+                const labels = input(named(stack, DEPLOYMENT, "property-valuation"), "spec.template.metadata.labels") as Record<string, string>;
+                assert.equal(labels["app.kubernetes.io/version"], version, what);
+            }
+        });
+    }
+
+    it("weights an HTTPRoute 90/10 through a Service per side when the stack names a Gateway", async () => {
+        const file = shipped("prod-gcp");
+        const stack = await renderOf("prod-gcp", { ...file.config, ...CANARY, "model-serving:gatewayName": "gateways/public" });
+        const route = one(stack, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
+        assert.deepEqual(input(route, "spec.parentRefs"), [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "gateways" }]);
+        assert.deepEqual(input(route, "spec.rules"), [{ backendRefs: [{ name: "property-valuation-stable", port: 80, weight: 90 }, { name: "property-valuation-canary", port: 80, weight: 10 }] }]);
+        assert.deepEqual(input(named(stack, "kubernetes:core/v1:Service", "property-valuation-canary"), "spec.selector"), { "app.kubernetes.io/name": "property-valuation-canary" });
+        assert.deepEqual(input(named(stack, "kubernetes:core/v1:Service", "property-valuation-stable"), "spec.selector"), { "app.kubernetes.io/name": "property-valuation" });
+        const rolledBack = await renderOf("prod-gcp", rolledBackConfig({ ...file.config, ...CANARY, "model-serving:gatewayName": "gateways/public" }));
+        assert.deepEqual(input(one(rolledBack, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"), "spec.rules"), [{ backendRefs: [{ name: "property-valuation", port: 80, weight: 100 }] }]);
+        assert.deepEqual(canaryLeftovers(rolledBack), []);
+    });
+});
