@@ -1,6 +1,11 @@
 import * as fs from "node:fs";
 import { parse } from "csv-parse/sync";
 
+/** Columns of the property record the model may use when present (optional inputs; the names are the API's). */
+export const RECORD_COLUMNS = ["lat", "long", "grade", "condition", "yr_built", "yr_renovated", "sqft_lot", "floors", "view",
+    "waterfront", "sqft_living15"] as const;
+export type RecordColumn = (typeof RECORD_COLUMNS)[number];
+
 /** One sale in the original King County format, reduced to the columns the model needs. */
 export interface Sale {
     id: string;
@@ -11,9 +16,11 @@ export interface Sale {
     bathrooms: number;
     sqftLiving: number;
     zipcode: string;
+    /** The rest of the record; NaN where the CSV has no column, an empty cell or a non-number. */
+    record: Record<RecordColumn, number>;
 }
 
-/** Columns a King County CSV must have for the model; the other original columns are accepted and ignored. */
+/** Columns a King County CSV must have for the model; RECORD_COLUMNS are read when present, others ignored. */
 export const REQUIRED_COLUMNS = ["id", "date", "price", "bedrooms", "bathrooms", "sqft_living", "zipcode"] as const;
 
 export class DataError extends Error {}
@@ -69,7 +76,8 @@ export function parseSaleRecord(record: Record<string, string>): RowResult {
     if (!/^\d{5}$/.test(zipcode)) return { reason: "zipcode: not a 5-digit zipcode" };
     const id = (record.id ?? "").trim();
     if (id === "") return { reason: "id: missing" };
-    return { sale: { id, day, price, bedrooms, bathrooms, sqftLiving, zipcode } };
+    const rest = Object.fromEntries(RECORD_COLUMNS.map((c) => [c, numberOrUndefined(record[c]) ?? NaN])) as Record<RecordColumn, number>;
+    return { sale: { id, day, price, bedrooms, bathrooms, sqftLiving, zipcode, record: rest } };
 }
 
 /** Parses CSV text in the original King County format; throws DataError if a required column is missing. */

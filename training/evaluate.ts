@@ -4,7 +4,7 @@ import { choiceFlag, parseCliArgs, requireFlag, runCli } from "./cli";
 import type { Sale } from "./csv";
 import { DataError, readSalesCsv } from "./csv";
 import type { FeatureVector } from "./features";
-import { FEATURES, saleFeatures } from "./features";
+import { columnsOf, saleFeatures, seedOnly } from "./features";
 import type { ModelMetadata } from "./metadata";
 import { DEFAULT_MODEL_DIR, readMetadata } from "./metadata";
 import type { Metrics, Predictions } from "./metrics";
@@ -14,8 +14,11 @@ import { SPLIT_PARTS, splitPartOf } from "./split";
 
 const SPLIT_CHOICES = ["all", ...SPLIT_PARTS] as const;
 type SplitChoice = (typeof SPLIT_CHOICES)[number];
+/** full: every input the sale's record has; seed: the five required inputs only, the optional ones missing. */
+export const INPUT_CHOICES = ["full", "seed"] as const;
+export type InputChoice = (typeof INPUT_CHOICES)[number];
 
-const USAGE = `usage: npm run model:evaluate -- --data <csv> [--json] [--split all|${SPLIT_PARTS.join("|")}] [--model <dir>]
+const USAGE = `usage: npm run model:evaluate -- --data <csv> [--json] [--split all|${SPLIT_PARTS.join("|")}] [--inputs full|seed] [--model <dir>]
 
   --data <csv>     sales in the original King County format (required)
   --json           print exactly one JSON object: n, mae, mape, r2, coverage, mean_width (mape and coverage
@@ -23,19 +26,21 @@ const USAGE = `usage: npm run model:evaluate -- --data <csv> [--json] [--split a
   --split <part>   evaluate only one part of the model's own split, recomputed from the house id and the
                    seed in metadata.json; "test" is the holdout the model never saw. Default "all": every
                    usable row, including sales the model was fitted on (optimistic figures)
-  --model <dir>    model directory (default: services/inference/models/property-valuation/1)
+  --inputs <set>   full: every input of the record (default); seed: only the five required inputs
+                   (square_feet, bedrooms, bathrooms, location_score, market_trend), the optional ones sent as missing
+  --model <dir>    model directory (default: services/inference/models/property-valuation/2)
   --help           this text`;
 
 const BATCH = 4096;
 
-/** Runs model.onnx through onnxruntime-node on feature rows (FP32 [N, 5]). */
+/** Runs model.onnx through onnxruntime-node on feature rows (FP32 [N, columns]). */
 export async function runOnnx(modelFile: string, rows: readonly FeatureVector[]): Promise<Predictions & { estimate: Float32Array }> {
     const session = await ort.InferenceSession.create(modelFile);
     try {
         const out = { estimate: new Float32Array(rows.length), lower: new Float32Array(rows.length), upper: new Float32Array(rows.length) };
         for (let start = 0; start < rows.length; start += BATCH) {
             const batch = rows.slice(start, start + BATCH);
-            const input = new ort.Tensor("float32", Float32Array.from(batch.flat()), [batch.length, FEATURES.length]);
+            const input = new ort.Tensor("float32", Float32Array.from(batch.flat()), [batch.length, batch[0].length]);
             const result = await session.run({ [session.inputNames[0]]: input });
             for (const name of ["estimate", "lower", "upper"] as const) out[name].set(result[name].data as Float32Array, start);
         }
@@ -53,8 +58,13 @@ export interface Evaluation {
     otherParts: number;
 }
 
-/** Derives features from metadata (as training did), runs the ONNX model, and scores it against price. */
-export async function evaluateSales(sales: readonly Sale[], modelDir: string, split: SplitChoice, metadata = readMetadata(modelDir)): Promise<Evaluation> {
+/**
+ * Derives features from metadata (as training did), keeps the columns the model's metadata lists, runs the ONNX
+ * model, and scores it against price.
+ */
+export async function evaluateSales(sales: readonly Sale[], modelDir: string, split: SplitChoice, metadata = readMetadata(modelDir),
+    inputs: InputChoice = "full"): Promise<Evaluation> {
+    const columns = columnsOf(metadata.features.map((f) => f.name));
     const skipped: Record<string, number> = {};
     const kept: Sale[] = [];
     const rows: FeatureVector[] = [];
@@ -67,7 +77,8 @@ export async function evaluateSales(sales: readonly Sale[], modelDir: string, sp
         const result = saleFeatures(sale, metadata.location_scores, metadata.market_index.months);
         if ("features" in result) {
             kept.push(sale);
-            rows.push(result.features);
+            const row = inputs === "seed" ? seedOnly(result.features) : result.features;
+            rows.push(columns.map((c) => row[c]));
         } else {
             skipped[result.reason] = (skipped[result.reason] ?? 0) + 1;
         }
@@ -83,7 +94,7 @@ export async function evaluateSales(sales: readonly Sale[], modelDir: string, sp
     };
 }
 
-function formatReport(m: ModelMetadata, e: Evaluation, split: SplitChoice, rowsRead: number): string {
+function formatReport(m: ModelMetadata, e: Evaluation, split: SplitChoice, inputs: InputChoice, rowsRead: number): string {
     const usd = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
     const x = e.metrics;
     const scope = split === "all"
@@ -91,7 +102,7 @@ function formatReport(m: ModelMetadata, e: Evaluation, split: SplitChoice, rowsR
         : `split "${split}" (seed ${m.training.split.seed})${split === "test" ? ": sales the model never saw" : ""}`;
     const skippedTotal = Object.values(e.skipped).reduce((a, b) => a + b, 0);
     return [
-        `model ${m.name} v${m.version}; ${scope}`,
+        `model ${m.name} v${m.version}; ${scope}; inputs: ${inputs === "seed" ? "the five required only" : "every input of the record"}`,
         `rows read ${rowsRead}, evaluated ${x.n}, skipped ${skippedTotal}${split !== "all" ? `, other parts ${e.otherParts}` : ""}`,
         `n            ${x.n}`,
         `MAE          ${usd(x.mae)}   (heuristic zipcode median $/sqft × sqft: ${usd(e.heuristicMae)}; ratio ${(x.mae / e.heuristicMae).toFixed(3)})`,
@@ -105,7 +116,8 @@ function formatReport(m: ModelMetadata, e: Evaluation, split: SplitChoice, rowsR
 /** The CLI body; throws UsageError / DataError for bad input (runCli turns them into exit code 2). */
 export async function evaluateCommand(argv: string[]): Promise<void> {
     const args = parseCliArgs(argv, {
-        data: { type: "string" }, json: { type: "boolean" }, split: { type: "string" }, model: { type: "string" }, help: { type: "boolean" },
+        data: { type: "string" }, json: { type: "boolean" }, split: { type: "string" }, inputs: { type: "string" }, model: { type: "string" },
+        help: { type: "boolean" },
     });
     if (args.help) {
         console.log(USAGE);
@@ -113,10 +125,11 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
     }
     const dataFile = requireFlag("data", args.data as string | undefined);
     const split = choiceFlag("split", args.split as string | undefined, SPLIT_CHOICES, "all");
+    const inputs = choiceFlag("inputs", args.inputs as string | undefined, INPUT_CHOICES, "full");
     const modelDir = path.resolve((args.model as string | undefined) ?? DEFAULT_MODEL_DIR);
     const metadata = readMetadata(modelDir);
     const parsed = readSalesCsv(dataFile);
-    const evaluation = await evaluateSales(parsed.sales, modelDir, split, metadata);
+    const evaluation = await evaluateSales(parsed.sales, modelDir, split, metadata, inputs);
     const skipped: Record<string, number> = { ...Object.fromEntries(parsed.skipped) };
     for (const [reason, n] of Object.entries(evaluation.skipped)) skipped[reason] = (skipped[reason] ?? 0) + n;
     evaluation.skipped = skipped;
@@ -127,7 +140,7 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
         const total = Object.values(skipped).reduce((a, b) => a + b, 0);
         console.error(`skipped ${total} row(s)${skipLines.length ? ":\n" + skipLines.join("\n") : ""}`);
     } else {
-        console.log(formatReport(metadata, evaluation, split, parsed.rowsRead));
+        console.log(formatReport(metadata, evaluation, split, inputs, parsed.rowsRead));
         if (skipLines.length) console.log(skipLines.join("\n"));
     }
 }

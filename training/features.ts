@@ -1,12 +1,12 @@
-import type { Sale } from "./csv";
+import type { RecordColumn, Sale } from "./csv";
 import { formatDay } from "./csv";
 import { median, roundTo } from "./stats";
 
 /**
- * The model's five inputs, in tensor column order. Valid ranges are what the API enforces: they cover
- * every King County sale with a margin (the largest house is 13,540 sq ft, the most bedrooms 33).
+ * The guide's five inputs, always present, in tensor column order. Valid ranges are what the API enforces: they
+ * cover every King County sale with a margin (the largest house is 13,540 sq ft, the most bedrooms 33).
  */
-export const FEATURES = [
+export const REQUIRED_FEATURES = [
     { name: "square_feet", unit: "sq ft", min: 200, max: 20000,
         description: "Interior living area (King County column sqft_living)." },
     { name: "bedrooms", unit: "count", min: 0, max: 40, integer: true,
@@ -21,8 +21,42 @@ export const FEATURES = [
         description: "King County price movement before the sale: 100 × (I(m−1) / I(m−4) − 1), where m is the sale's " +
             "calendar month and I the monthly mix-adjusted price index in market_index (see its definition)." },
 ] as const;
-export const FEATURE_NAMES = FEATURES.map((f) => f.name);
-export type FeatureVector = [number, number, number, number, number];
+
+/**
+ * The rest of the property record, each optional (NaN in the tensor when absent). Names and meanings are the King
+ * County columns; ranges are the span of the King County sales, rounded outwards.
+ */
+export const OPTIONAL_FEATURES = [
+    { name: "lat", unit: "degrees north", min: 47.15, max: 47.78, description: "Latitude of the house (WGS 84)." },
+    { name: "long", unit: "degrees east", min: -122.52, max: -121.31, description: "Longitude of the house (WGS 84; negative = west)." },
+    { name: "grade", unit: "King County grade", min: 1, max: 13, integer: true,
+        description: "Construction and design grade of the King County assessor: 1-3 falls short of building code, 7 average, 11-13 custom high-end." },
+    { name: "condition", unit: "King County condition", min: 1, max: 5, integer: true,
+        description: "Condition of the house relative to its age (assessor): 1 poor, 3 average, 5 very good." },
+    { name: "yr_built", unit: "year", min: 1900, max: 2015, integer: true, description: "Year the house was built." },
+    { name: "yr_renovated", unit: "year", min: 0, max: 2015, integer: true,
+        description: "Year of the last renovation; 0 = never renovated (the King County convention)." },
+    { name: "sqft_lot", unit: "sq ft", min: 500, max: 1700000, description: "Lot area." },
+    { name: "floors", unit: "count", min: 1, max: 3.5, description: "Number of floors (levels); 0.5 steps for half floors." },
+    { name: "view", unit: "rating 0-4", min: 0, max: 4, integer: true, description: "Quality of the view (assessor): 0 none … 4 excellent." },
+    { name: "waterfront", unit: "0 or 1", min: 0, max: 1, integer: true, description: "1 if the lot is on the waterfront, else 0." },
+    { name: "sqft_living15", unit: "sq ft", min: 390, max: 6300,
+        description: "Mean interior living area of the 15 nearest neighbouring houses (King County column sqft_living15)." },
+] as const satisfies ReadonlyArray<{ name: RecordColumn; unit: string; min: number; max: number; integer?: boolean; description: string }>;
+
+/** Every input in tensor column order: the five required ones, then the optional ones. */
+export const FEATURES = [...REQUIRED_FEATURES, ...OPTIONAL_FEATURES];
+export const FEATURE_NAMES: readonly string[] = FEATURES.map((f) => f.name);
+export const REQUIRED_COUNT = REQUIRED_FEATURES.length;
+/** One row of the input tensor; optional inputs a request lacks are NaN. */
+export type FeatureVector = number[];
+
+/**
+ * Optional inputs that arrive together or not at all (a map pin has both coordinates); training masks by group,
+ * and the interval calibration groups requests by which of these are present.
+ */
+export const MASK_GROUPS: readonly (readonly RecordColumn[])[] = [["lat", "long"], ["grade"], ["condition"], ["yr_built"],
+    ["yr_renovated"], ["sqft_lot"], ["floors"], ["view"], ["waterfront"], ["sqft_living15"]];
 
 /** Zipcodes with fewer fitted sales than this get no location_score (too noisy); they are "unknown". */
 export const MIN_ZIPCODE_SALES = 10;
@@ -122,16 +156,46 @@ export function marketTrend(day: number, index: readonly MarketIndexPoint[]): nu
 
 export type FeatureResult = { features: FeatureVector } | { reason: string };
 
-/** Derives the five model inputs of a sale (training and evaluation share this exact function). */
+/**
+ * Derives the model inputs of a sale (training and evaluation share this exact function). A required input
+ * outside its range rejects the sale; an optional one outside its range (or absent) is missing, NaN.
+ */
 export function saleFeatures(sale: Sale, locationScores: Record<string, number>, index: readonly MarketIndexPoint[]): FeatureResult {
     const score = locationScores[sale.zipcode];
     if (score === undefined) return { reason: "zipcode: not in the model's location_scores table" };
-    const features: FeatureVector = [sale.sqftLiving, sale.bedrooms, sale.bathrooms, score, marketTrend(sale.day, index)];
-    for (let i = 0; i < FEATURES.length; i++) {
-        const f = FEATURES[i];
-        if (features[i] < f.min || features[i] > f.max) {
+    const required = [sale.sqftLiving, sale.bedrooms, sale.bathrooms, score, marketTrend(sale.day, index)];
+    for (let i = 0; i < REQUIRED_COUNT; i++) {
+        const f = REQUIRED_FEATURES[i];
+        if (required[i] < f.min || required[i] > f.max) {
             return { reason: `${f.name}: outside the valid range [${f.min}, ${f.max}]` };
         }
     }
-    return { features };
+    const optional = OPTIONAL_FEATURES.map((f) => {
+        const v = sale.record[f.name];
+        return v >= f.min && v <= f.max && (!("integer" in f) || Number.isInteger(v)) ? v : NaN;
+    });
+    return { features: [...required, ...optional] };
+}
+
+/** The row with the given optional inputs set to missing (NaN). */
+export function withMissing(row: readonly number[], names: Iterable<string>): FeatureVector {
+    const out = [...row];
+    for (const name of names) {
+        const column = FEATURE_NAMES.indexOf(name);
+        if (column < REQUIRED_COUNT) throw new Error(`${name} is not an optional input`);
+        out[column] = NaN;
+    }
+    return out;
+}
+
+/** The five required inputs only: how a caller with the guide's request shape is served. */
+export const seedOnly = (row: readonly number[]): FeatureVector => withMissing(row, OPTIONAL_FEATURES.map((f) => f.name));
+
+/** Tensor column of each named input, for a model whose metadata lists `names` (v1 has the first five). */
+export function columnsOf(names: readonly string[]): number[] {
+    return names.map((name) => {
+        const column = FEATURE_NAMES.indexOf(name);
+        if (column < 0) throw new Error(`the model input "${name}" is not one training can derive (${FEATURE_NAMES.join(", ")})`);
+        return column;
+    });
 }

@@ -7,6 +7,10 @@ import { lowerQuantile } from "./stats";
  * Everything the exported ONNX graph will compare or add is kept in float32 (features, thresholds, leaf
  * values, base value), so onnxruntime's float TreeEnsembleRegressor walks exactly the same paths as this
  * trainer. Thresholds are actual training values and a row goes left when `x <= threshold` (ONNX BRANCH_LEQ).
+ *
+ * Missing values are NaN. Every split learns where a missing value goes (XGBoost's "default direction"):
+ * both sides are tried with the node's missing rows and the better one is kept; a node that saw no missing
+ * rows sends them to its larger child. ONNX expresses it with nodes_missing_value_tracks_true (left = true).
  */
 
 export type Loss = { kind: "squared" } | { kind: "quantile"; alpha: number };
@@ -39,8 +43,13 @@ export interface Tree {
     threshold: Float32Array;
     left: Int32Array;
     right: Int32Array;
+    /** 1 where a missing (NaN) value goes left, 0 where it goes right. */
+    missingLeft: Uint8Array;
     value: Float32Array;
 }
+
+/** The bin of a missing value: after every value bin (thresholds are at most maxBins − 1 < 255). */
+export const MISSING_BIN = 255;
 
 export interface Ensemble {
     base: number;
@@ -56,25 +65,32 @@ export function toMatrix(rows: readonly (readonly number[])[], width: number): M
     return { rows: rows.length, columns };
 }
 
-/** Split candidates per feature: distinct training values (quantiles when there are more than maxBins). */
+/** Split candidates per feature: distinct training values (quantiles when there are more than maxBins); NaN ignored. */
 export function binThresholds(column: Float32Array, maxBins: number): Float32Array {
-    const sorted = Float32Array.from(column).sort();
+    if (maxBins > MISSING_BIN) throw new Error(`maxBins must be at most ${MISSING_BIN}, got ${maxBins}`);
+    const sorted = column.filter((v) => !Number.isNaN(v)).sort();
+    // A column with missing values also gets +∞: "present (left) or missing (right)", a split of its own.
+    const presence = sorted.length < column.length ? [Infinity] : [];
     const distinct: number[] = [];
     for (const v of sorted) if (distinct.length === 0 || distinct[distinct.length - 1] !== v) distinct.push(v);
-    // The largest value is never a useful threshold: everything would go left.
-    if (distinct.length <= maxBins) return Float32Array.from(distinct.slice(0, -1));
+    // The largest value is never a useful threshold: everything present would go left.
+    if (distinct.length <= maxBins) return Float32Array.from([...distinct.slice(0, -1), ...presence]);
     const cuts: number[] = [];
     for (let k = 1; k < maxBins; k++) {
         const v = sorted[Math.floor((k * sorted.length) / maxBins) - 1];
         if (v < distinct[distinct.length - 1] && (cuts.length === 0 || cuts[cuts.length - 1] !== v)) cuts.push(v);
     }
-    return Float32Array.from(cuts);
+    return Float32Array.from([...cuts, ...presence]);
 }
 
-/** Bin of each value: the first threshold index with value <= threshold (thresholds.length if none). */
+/** Bin of each value: the first threshold index with value <= threshold (thresholds.length if none); NaN → MISSING_BIN. */
 export function binColumn(column: Float32Array, thresholds: Float32Array): Uint8Array {
     const bins = new Uint8Array(column.length);
     for (let i = 0; i < column.length; i++) {
+        if (Number.isNaN(column[i])) {
+            bins[i] = MISSING_BIN;
+            continue;
+        }
         let lo = 0;
         let hi = thresholds.length;
         while (lo < hi) {
@@ -87,12 +103,49 @@ export function binColumn(column: Float32Array, thresholds: Float32Array): Uint8
     return bins;
 }
 
+/** The leaf value for one row: `x <= threshold` goes left, NaN follows the node's missing direction. */
 export function predictTree(tree: Tree, X: Matrix, row: number): number {
     let node = 0;
     while (tree.feature[node] >= 0) {
-        node = X.columns[tree.feature[node]][row] <= tree.threshold[node] ? tree.left[node] : tree.right[node];
+        const x = X.columns[tree.feature[node]][row];
+        const left = Number.isNaN(x) ? tree.missingLeft[node] === 1 : x <= tree.threshold[node];
+        node = left ? tree.left[node] : tree.right[node];
     }
     return tree.value[node];
+}
+
+/**
+ * Mean number of decision nodes a row passes in each tree: the inference cost of a tree, since onnxruntime's
+ * TreeEnsemble does one compare per node on the path.
+ */
+export function meanPathLengths(trees: readonly Tree[], X: Matrix): number[] {
+    return trees.map((tree) => {
+        let total = 0;
+        for (let row = 0; row < X.rows; row++) {
+            let node = 0;
+            while (tree.feature[node] >= 0) {
+                const x = X.columns[tree.feature[node]][row];
+                node = (Number.isNaN(x) ? tree.missingLeft[node] === 1 : x <= tree.threshold[node]) ? tree.left[node] : tree.right[node];
+                total++;
+            }
+        }
+        return total / X.rows;
+    });
+}
+
+/**
+ * The best tree count whose trees cost at most `budget` node visits per row in total: the lowest validation
+ * score among the affordable prefixes (scores[k] is the score after k + 1 trees).
+ */
+export function affordableTrees(scores: readonly number[], pathLengths: readonly number[], budget: number): number {
+    let best = 0;
+    let spent = 0;
+    for (let k = 0; k < scores.length; k++) {
+        spent += pathLengths[k];
+        if (spent > budget) break;
+        if (best === 0 || scores[k] < scores[best - 1]) best = k + 1;
+    }
+    return best;
 }
 
 /** Raw ensemble output (base + sum of leaf values) per row. */
@@ -102,7 +155,7 @@ export function predictEnsemble(ensemble: Ensemble, X: Matrix): Float64Array {
     return out;
 }
 
-interface Split { feature: number; bin: number; gain: number }
+interface Split { feature: number; bin: number; gain: number; missingLeft: boolean }
 interface Leaf { node: number; rows: Int32Array; split: Split | undefined }
 
 function bestSplit(rows: Int32Array, bins: Uint8Array[], nBins: number[], target: Float64Array, p: BoostingParams): Split | undefined {
@@ -110,26 +163,39 @@ function bestSplit(rows: Int32Array, bins: Uint8Array[], nBins: number[], target
     for (const r of rows) total += target[r];
     const n = rows.length;
     const parentScore = (total * total) / (n + p.l2);
+    const score = (sum: number, count: number) => (sum * sum) / (count + p.l2);
     let best: Split | undefined;
+    const sums = new Float64Array(MISSING_BIN + 1);
+    const counts = new Int32Array(MISSING_BIN + 1);
     for (let f = 0; f < bins.length; f++) {
-        const sums = new Float64Array(nBins[f]);
-        const counts = new Int32Array(nBins[f]);
+        sums.fill(0);
+        counts.fill(0);
         const column = bins[f];
         for (const r of rows) {
             sums[column[r]] += target[r];
             counts[column[r]]++;
         }
+        const missingSum = sums[MISSING_BIN];
+        const missingCount = counts[MISSING_BIN];
         let leftSum = 0;
         let leftCount = 0;
         for (let b = 0; b < nBins[f] - 1; b++) {
             leftSum += sums[b];
             leftCount += counts[b];
-            const rightCount = n - leftCount;
-            if (leftCount < p.minSamplesLeaf) continue;
-            if (rightCount < p.minSamplesLeaf) break;
-            const rightSum = total - leftSum;
-            const gain = (leftSum * leftSum) / (leftCount + p.l2) + (rightSum * rightSum) / (rightCount + p.l2) - parentScore;
-            if (gain > 1e-12 && (best === undefined || gain > best.gain)) best = { feature: f, bin: b, gain };
+            const rightCount = n - missingCount - leftCount;
+            // Missing rows to the right, then to the left; each side must keep minSamplesLeaf rows.
+            for (let side = 0; side < (missingCount > 0 ? 2 : 1); side++) {
+                const missingLeft = side === 1;
+                const lc = missingLeft ? leftCount + missingCount : leftCount;
+                const rc = n - lc;
+                if (lc < p.minSamplesLeaf || rc < p.minSamplesLeaf) continue;
+                const ls = missingLeft ? leftSum + missingSum : leftSum;
+                const gain = score(ls, lc) + score(total - ls, rc) - parentScore;
+                if (gain > 1e-12 && (best === undefined || gain > best.gain)) {
+                    // No missing rows seen here: a missing value later follows the larger side.
+                    best = { feature: f, bin: b, gain, missingLeft: missingCount > 0 ? missingLeft : leftCount >= rightCount };
+                }
+            }
         }
     }
     return best;
@@ -149,6 +215,7 @@ export function growTree(
     const threshold: number[] = [0];
     const left: number[] = [0];
     const right: number[] = [0];
+    const missingLeft: number[] = [0];
     const leaves: Leaf[] = [{ node: 0, rows, split: bestSplit(rows, bins, nBins, target, p) }];
     while (leaves.length < p.maxLeaves) {
         let pick = -1;
@@ -158,19 +225,22 @@ export function growTree(
         }
         if (pick < 0) break;
         const { node, rows: parentRows, split } = leaves[pick];
-        const { feature: f, bin } = split as Split;
-        const goesLeft = parentRows.filter((r) => bins[f][r] <= bin);
-        const goesRight = parentRows.filter((r) => bins[f][r] > bin);
+        const { feature: f, bin, missingLeft: missingGoesLeft } = split as Split;
+        const isLeft = (b: number) => (b === MISSING_BIN ? missingGoesLeft : b <= bin);
+        const goesLeft = parentRows.filter((r) => isLeft(bins[f][r]));
+        const goesRight = parentRows.filter((r) => !isLeft(bins[f][r]));
         const l = feature.length;
         const r = l + 1;
         feature[node] = f;
         threshold[node] = thresholds[f][bin];
         left[node] = l;
         right[node] = r;
+        missingLeft[node] = missingGoesLeft ? 1 : 0;
         feature.push(-1, -1);
         threshold.push(0, 0);
         left.push(0, 0);
         right.push(0, 0);
+        missingLeft.push(0, 0);
         leaves.splice(pick, 1,
             { node: l, rows: goesLeft, split: bestSplit(goesLeft, bins, nBins, target, p) },
             { node: r, rows: goesRight, split: bestSplit(goesRight, bins, nBins, target, p) });
@@ -182,6 +252,7 @@ export function growTree(
         threshold: Float32Array.from(threshold),
         left: Int32Array.from(left),
         right: Int32Array.from(right),
+        missingLeft: Uint8Array.from(missingLeft),
         value,
     };
 }
@@ -196,6 +267,8 @@ export interface BoostingResult {
     /** Validation score after each tree (empty without validation data). */
     validationScores: number[];
     bestTrees: number;
+    /** Every tree grown (after `start`'s), also those past bestTrees. */
+    grown: Tree[];
 }
 
 export function pinballLoss(pred: ArrayLike<number>, y: ArrayLike<number>, alpha: number): number {
@@ -216,6 +289,7 @@ export function fitBoosting(
     params: BoostingParams,
     validation?: { data: Dataset; score: (pred: Float64Array, y: Float64Array) => number },
     onTree?: () => void,
+    start?: Ensemble,
 ): BoostingResult {
     const { X, y } = train;
     const n = X.rows;
@@ -225,9 +299,10 @@ export function fitBoosting(
     const bins = X.columns.map((c, f) => binColumn(c, thresholds[f]));
     let mean = 0;
     for (const v of y) mean += v / n;
-    const base = Math.fround(loss.kind === "squared" ? mean : lowerQuantile(y, loss.alpha));
-    const pred = new Float64Array(n).fill(base);
-    const validPred = validation ? new Float64Array(validation.data.X.rows).fill(base) : undefined;
+    // Continuing from `start` (its base and trees kept as they are), or from the best constant.
+    const base = start?.base ?? Math.fround(loss.kind === "squared" ? mean : lowerQuantile(y, loss.alpha));
+    const pred = start ? predictEnsemble(start, X) : new Float64Array(n).fill(base);
+    const validPred = validation ? (start ? predictEnsemble(start, validation.data.X) : new Float64Array(validation.data.X.rows).fill(base)) : undefined;
     const residual = new Float64Array(n);
     const target = new Float64Array(n);
     const random = createRandom(params.seed);
@@ -267,7 +342,7 @@ export function fitBoosting(
             bestTrees = t + 1;
         }
     }
-    return { ensemble: { base, trees: trees.slice(0, bestTrees) }, validationScores, bestTrees };
+    return { ensemble: { base, trees: [...(start?.trees ?? []), ...trees.slice(0, bestTrees)] }, validationScores, bestTrees, grown: trees };
 }
 
 /** One ensemble whose output is the mean of the given ensembles' outputs (leaf values scaled by 1/k). */

@@ -2,20 +2,21 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DataError } from "./csv";
 import type { MarketIndexPoint } from "./features";
-import { FEATURES, MIN_MONTH_SALES, MIN_ZIPCODE_SALES, TREND_LAG_MONTHS } from "./features";
+import { FEATURES, MASK_GROUPS, MIN_MONTH_SALES, MIN_ZIPCODE_SALES, REQUIRED_COUNT, TREND_LAG_MONTHS } from "./features";
+import type { IntervalGroup } from "./interval-groups";
 import type { LinearOffset } from "./linear";
 import type { Metrics } from "./metrics";
 import type { ModelMetadata as ServedMetadata } from "../services/inference/src/model/metadata";
 import { INPUT_NAME, OUTPUT_NAMES } from "../services/inference/src/model/metadata";
 import { ONNX_ML_OPSET, ONNX_OPSET } from "./onnx-export";
-import type { SelectionResult, TrainingOptions, TrainingOutcome } from "./pipeline";
+import type { HoldoutMetrics, SelectionResult, TrainingOptions, TrainingOutcome, TreeShape } from "./pipeline";
 import type { SplitPart } from "./split";
 import { SPLIT_FRACTIONS } from "./split";
 import { roundTo } from "./stats";
 
 export const MODEL_NAME = "property-valuation";
-export const MODEL_VERSION = "1";
-/** The artifact the service loads by default. */
+export const MODEL_VERSION = "2";
+/** The artifact model:train writes and model:evaluate reads by default. */
 export const DEFAULT_MODEL_DIR = path.resolve(__dirname, "..", "services", "inference", "models", MODEL_NAME, MODEL_VERSION);
 
 /** What the service reads (services/inference/src/model/metadata.ts), plus what training records about itself. */
@@ -33,13 +34,28 @@ export interface ModelMetadata extends ServedMetadata {
         split: { method: string; seed: number; fractions: Record<SplitPart, number>; rows: Record<SplitPart, number> };
         target: string;
         baseline: LinearOffset & { definition: string };
-        hyperparameters: { chosen: SelectionResult; grid: SelectionResult[]; fixed: Record<string, number>;
-            trees: { estimate: number; lower: number; upper: number } };
-        conformal_offset_log: number;
+        hyperparameters: {
+            /** Stage 1 of the estimate: the five required inputs only. */
+            seed_stage: TreeShape & { trees: number; validationMae: number };
+            /** Stage 2 of the estimate: every row, chosen from the grid. */
+            chosen: SelectionResult; grid: SelectionResult[]; bounds: TreeShape & { lower: number; upper: number };
+            visit_budget: { estimate: number; bound: number };
+            fixed: Record<string, number>;
+            trees: { estimate: number; lower: number; upper: number };
+        };
+        masking: { copies: number; groups: string[][]; definition: string };
+        /** Conformal correction on the log scale per request group, and the calibration rows behind each. */
+        conformal_offset_log: Record<IntervalGroup, number>;
+        calibration_rows: Record<IntervalGroup, number>;
         min_zipcode_sales: number;
     };
-    metrics: Metrics & { split: string; heuristic: string; heuristic_mae: number; ratio: number };
+    /** Test split, every input given (the full King County record). */
+    metrics: PublishedMetrics;
+    /** Test split, the five required inputs only (a request shaped like the guide's). */
+    seed_metrics: PublishedMetrics;
 }
+
+export type PublishedMetrics = Metrics & { split: string; inputs: string; heuristic: string; heuristic_mae: number; ratio: number };
 
 export interface MetadataInput {
     outcome: TrainingOutcome;
@@ -52,17 +68,28 @@ export interface MetadataInput {
 
 const r = (v: number, d = 4) => roundTo(v, d);
 
+function published(m: HoldoutMetrics, inputs: string): PublishedMetrics {
+    return {
+        split: "test", inputs,
+        n: m.n, mae: r(m.mae, 0), mape: r(m.mape), r2: r(m.r2), coverage: r(m.coverage), mean_width: r(m.mean_width, 0),
+        heuristic: "zipcode_median_price_per_sqft[zipcode] × sqft_living",
+        heuristic_mae: r(m.heuristic_mae, 0), ratio: r(m.ratio),
+    };
+}
+
 export function buildMetadata({ outcome, options, rowsRead, rowsUsed, skipped, price }: MetadataInput): ModelMetadata {
     const pct = Math.round(options.level * 100);
-    const m = outcome.test;
     return {
         name: MODEL_NAME,
         version: MODEL_VERSION,
-        description: `Sale price of a King County (WA) house from five inputs, with a calibrated ${pct}% prediction interval. ` +
+        description: `Sale price of a King County (WA) house from five inputs plus any of ${FEATURES.length - REQUIRED_COUNT} optional ` +
+            `fields of the property record, with a calibrated ${pct}% prediction interval. ` +
             "Gradient-boosted trees on log(price), trained on 2014-05..2015-05 sales.",
-        inputs: [{ name: INPUT_NAME, datatype: "FP32", shape: [-1, FEATURES.length] }],
-        features: FEATURES.map((f) => ({ name: f.name, description: f.description, unit: f.unit, min: f.min, max: f.max,
-            ...("integer" in f ? { integer: true as const } : {}) })),
+        inputs: [{ name: INPUT_NAME, datatype: "FP32", shape: [-1, FEATURES.length],
+            description: `Feature rows, columns in the order of "features". The first ${REQUIRED_COUNT} are required; an optional ` +
+                "input the caller does not have is NaN (the FP32 missing value), and the trees route it as trained." }],
+        features: FEATURES.map((f, i) => ({ name: f.name, description: f.description, unit: f.unit, min: f.min, max: f.max,
+            ...("integer" in f ? { integer: true as const } : {}), ...(i >= REQUIRED_COUNT ? { optional: true as const } : {}) })),
         outputs: [
             { name: OUTPUT_NAMES[0], datatype: "FP32", shape: [-1, 1], description: "Estimated sale price (conditional median), USD." },
             { name: OUTPUT_NAMES[1], datatype: "FP32", shape: [-1, 1], description: `Lower bound of the ${pct}% prediction interval, USD.` },
@@ -71,7 +98,8 @@ export function buildMetadata({ outcome, options, rowsRead, rowsUsed, skipped, p
         interval: {
             level: options.level,
             method: `conformalized quantile regression (CQR): boosted ${r((1 - options.level) / 2, 6)} and ${r(1 - (1 - options.level) / 2, 6)} ` +
-                "quantiles of log(price), both widened by the split-conformal correction from held-out calibration sales",
+                "quantiles of log(price), both widened by a split-conformal correction from held-out calibration sales, measured " +
+                "separately for requests with every optional input, with none, and with some (training.conformal_offset_log)",
         },
         location_scores: outcome.zipcodes.locationScore,
         zipcode_median_price_per_sqft: outcome.zipcodes.medianPricePerSqft,
@@ -88,7 +116,8 @@ export function buildMetadata({ outcome, options, rowsRead, rowsUsed, skipped, p
         onnx: {
             opset: ONNX_OPSET,
             ai_onnx_ml_opset: ONNX_ML_OPSET,
-            graph: "features → ai.onnx.ml.TreeEnsembleRegressor (3 targets) + log-linear baseline → Exp → Split → " +
+            graph: "features → ai.onnx.ml.TreeEnsembleRegressor (3 targets; NaN routed by nodes_missing_value_tracks_true; " +
+                "each bound ends with one tree adding its request group's conformal correction) + log-linear baseline → Exp → Split → " +
                 "estimate; Min(lower, estimate); Max(upper, estimate)",
         },
         training: {
@@ -108,22 +137,30 @@ export function buildMetadata({ outcome, options, rowsRead, rowsUsed, skipped, p
             baseline: { ...outcome.model.offset,
                 definition: "log_sqft × ln(square_feet) + location_score_slope × location_score, least squares on the fitted sales" },
             hyperparameters: {
-                chosen: outcome.chosen,
-                grid: outcome.selection.map((s) => ({ ...s, validationMae: r(s.validationMae, 0) })),
+                seed_stage: { ...outcome.seedStage, validationMae: r(outcome.seedStage.validationMae, 0) },
+                chosen: { ...outcome.chosen, validationMae: r(outcome.chosen.validationMae, 0), validationMaeFull: r(outcome.chosen.validationMaeFull, 0),
+                    validationMaeSeed: r(outcome.chosen.validationMaeSeed, 0) },
+                bounds: { ...options.boundShape, ...outcome.quantileTrees },
+                visit_budget: options.visitBudget,
+                grid: outcome.selection.map((s) => ({ ...s, validationMae: r(s.validationMae, 0), validationMaeFull: r(s.validationMaeFull, 0),
+                    validationMaeSeed: r(s.validationMaeSeed, 0) })),
                 fixed: { maxTrees: options.maxTrees, patience: options.patience, subsample: options.subsample, l2: options.l2,
-                    maxBins: options.maxBins, bags: options.bags },
+                    maxBins: options.maxBins, bags: options.bags, maskedCopies: options.maskedCopies },
                 trees: { estimate: outcome.model.estimate.trees.length, lower: outcome.model.lower.trees.length,
                     upper: outcome.model.upper.trees.length },
             },
-            conformal_offset_log: r(outcome.conformalOffset, 6),
+            masking: {
+                copies: options.maskedCopies,
+                groups: MASK_GROUPS.map((g) => [...g]),
+                definition: "each fitted sale is used as recorded plus `copies` masked copies: even copies keep only the five " +
+                    "required inputs, odd copies drop each group of optional inputs independently with probability 1/2 (NaN)",
+            },
+            conformal_offset_log: Object.fromEntries(Object.entries(outcome.conformalOffsets).map(([g, v]) => [g, r(v, 6)])) as Record<IntervalGroup, number>,
+            calibration_rows: outcome.calibrationRows,
             min_zipcode_sales: MIN_ZIPCODE_SALES,
         },
-        metrics: {
-            split: "test",
-            n: m.n, mae: r(m.mae, 0), mape: r(m.mape), r2: r(m.r2), coverage: r(m.coverage), mean_width: r(m.mean_width, 0),
-            heuristic: "zipcode_median_price_per_sqft[zipcode] × sqft_living",
-            heuristic_mae: r(m.heuristic_mae, 0), ratio: r(m.ratio),
-        },
+        metrics: published(outcome.test.full, "full record: every input"),
+        seed_metrics: published(outcome.test.seed, "seed: the five required inputs, optional ones NaN"),
     };
 }
 

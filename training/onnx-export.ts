@@ -15,7 +15,8 @@ import type { ValuationModel } from "./model";
  *
  * TreeEnsembleRegressor (ai.onnx.ml opset 3) semantics used: nodes_* are parallel arrays, one entry per
  * node; node ids restart at 0 in every tree and increase by 1; BRANCH_LEQ sends x <= value to
- * nodes_truenodeids; each leaf has one target_* vote (tree, node, target id, weight); the votes of a target
+ * nodes_truenodeids, and a NaN feature value follows nodes_truenodeids where nodes_missing_value_tracks_true is 1,
+ * nodes_falsenodeids otherwise (NaN <= value is false); each leaf has one target_* vote (tree, node, target id, weight); the votes of a target
  * are summed (aggregate_function SUM) and base_values[target] is added; post_transform NONE.
  */
 
@@ -47,7 +48,7 @@ function floatTensor(name: string, dims: (number | string)[]): onnx.IValueInfoPr
 export function treeEnsembleNode(ensembles: Ensemble[], input: string, output: string): onnx.INodeProto {
     const n = {
         treeIds: [] as number[], nodeIds: [] as number[], featureIds: [] as number[], values: [] as number[],
-        modes: [] as string[], trueIds: [] as number[], falseIds: [] as number[],
+        modes: [] as string[], trueIds: [] as number[], falseIds: [] as number[], missingTrue: [] as number[],
     };
     const t = { treeIds: [] as number[], nodeIds: [] as number[], ids: [] as number[], weights: [] as number[] };
     let treeId = 0;
@@ -62,6 +63,7 @@ export function treeEnsembleNode(ensembles: Ensemble[], input: string, output: s
                 n.modes.push(leaf ? "LEAF" : "BRANCH_LEQ");
                 n.trueIds.push(leaf ? 0 : tree.left[node]);
                 n.falseIds.push(leaf ? 0 : tree.right[node]);
+                n.missingTrue.push(leaf ? 0 : tree.missingLeft[node]);
                 if (leaf) {
                     t.treeIds.push(treeId);
                     t.nodeIds.push(node);
@@ -84,6 +86,7 @@ export function treeEnsembleNode(ensembles: Ensemble[], input: string, output: s
             int("n_targets", ensembles.length),
             ints("nodes_falsenodeids", n.falseIds),
             ints("nodes_featureids", n.featureIds),
+            ints("nodes_missing_value_tracks_true", n.missingTrue),
             strings("nodes_modes", n.modes),
             ints("nodes_nodeids", n.nodeIds),
             ints("nodes_treeids", n.treeIds),

@@ -12,7 +12,7 @@ import { median } from "./stats";
 const USAGE = `usage: npm run model:train -- --data <kc_house_data.csv> [options]
 
   --data <csv>        sales in the original King County format (required)
-  --out <dir>         artifact directory (default: services/inference/models/property-valuation/1)
+  --out <dir>         artifact directory (default: services/inference/models/property-valuation/2)
   --seed <int>        split and subsampling seed, 0 … 2147483647 (default ${DEFAULT_OPTIONS.seed})
   --max-trees <int>   tree budget per fit, 10 … 5000 (default ${DEFAULT_OPTIONS.maxTrees})
   --grid <name>       tree shapes tried: full | quick (default full)
@@ -81,11 +81,12 @@ export async function trainCommand(argv: string[]): Promise<void> {
     });
     const { onnxBytes } = writeArtifact(outDir, outcome.model, metadata);
     const seconds = (performance.now() - started) / 1000;
-    const m = metadata.metrics;
     console.log(`wrote ${outDir} (model.onnx ${(onnxBytes / 1024).toFixed(0)} KiB) in ${seconds.toFixed(1)} s`);
-    console.log(`holdout (test, n=${m.n}): MAE ${m.mae} vs heuristic ${m.heuristic_mae} (ratio ${m.ratio}), ` +
-        `MAPE ${(m.mape * 100).toFixed(1)}%, R² ${m.r2}, ${metadata.interval.level * 100}% coverage ${(m.coverage * 100).toFixed(1)}%, ` +
-        `mean width ${m.mean_width}`);
+    for (const m of [metadata.metrics, metadata.seed_metrics]) {
+        console.log(`holdout (test, n=${m.n}, ${m.inputs}): MAE ${m.mae} vs heuristic ${m.heuristic_mae} (ratio ${m.ratio}), ` +
+            `MAPE ${(m.mape * 100).toFixed(1)}%, R² ${m.r2}, ${metadata.interval.level * 100}% coverage ${(m.coverage * 100).toFixed(1)}%, ` +
+            `mean width ${m.mean_width}`);
+    }
 }
 
 if (require.main === module) runCli("model:train", USAGE, trainCommand);

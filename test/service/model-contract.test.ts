@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { instanceSchema, rowFromInstance, rowProblem } from "../../services/inference/src/model/features";
+import Ajv from "ajv";
+import { inputsUsed, instanceSchema, rowFromInstance, rowProblem } from "../../services/inference/src/model/features";
 import { checkSessionAgreesWithMetadata, MetadataError, parseMetadata } from "../../services/inference/src/model/metadata";
 import { warmupRow } from "../../services/inference/src/model/loader";
 import { linearModelMetadata } from "./fixtures/linear-model";
@@ -74,5 +75,43 @@ describe("feature rows", () => {
         assert.equal(rowProblem(metadata, [100, 3, 2, 7, 0.1]), "square_feet must be >= 200, got 100");
         assert.equal(rowProblem(metadata, [2000, 3.5, 2, 7, 0.1]), "bedrooms must be an integer, got 3.5");
         assert.equal(rowProblem(metadata, [2000, 3, 2, 7, Infinity]), "market_trend must be a finite number");
+    });
+});
+
+describe("optional inputs (metadata features marked optional)", () => {
+    const json = linearModelMetadata() as { features: Array<Record<string, unknown>>; inputs: Array<{ shape: number[] }> };
+    json.features.push({ name: "grade", description: "Grade", unit: "grade", min: 1, max: 13, integer: true, optional: true },
+        { name: "lat", description: "Latitude", unit: "degrees", min: 47, max: 48, optional: true });
+    json.inputs[0].shape = [-1, 7];
+    const wide = parseMetadata(json);
+    const validate = new Ajv({ allErrors: true }).compile(instanceSchema(wide));
+    const seed = { square_feet: 2000, bedrooms: 3, bathrooms: 2, zipcode: "98004", market_trend: 0.1 };
+
+    it("the /predict schema requires the five and accepts any subset of the optional ones, each within its range", () => {
+        assert.ok(validate(seed));
+        assert.ok(validate({ ...seed, grade: 8 }));
+        assert.ok(validate({ ...seed, grade: 8, lat: 47.6 }));
+        assert.ok(!validate({ ...seed, grade: 14 }));
+        assert.ok(!validate({ ...seed, grade: 7.5 }));
+        assert.ok(!validate({ bedrooms: 3, bathrooms: 2, zipcode: "98004", market_trend: 0.1, grade: 8 }), "square_feet stays required");
+        assert.ok(!validate({ ...seed, garage: 1 }), "unknown fields are still refused");
+    });
+
+    it("an optional input the body leaves out is NaN in its column; inputs_used lists what the estimate used", () => {
+        const row = rowFromInstance(wide, { ...seed, lat: 47.6 });
+        assert.deepEqual(row.slice(0, 5), [2000, 3, 2, 9.1, 0.1]);
+        assert.ok(Number.isNaN(row[5]));
+        assert.equal(row[6], 47.6);
+        assert.deepEqual(inputsUsed(wide, { ...seed, lat: 47.6 }), ["square_feet", "bedrooms", "bathrooms", "zipcode", "market_trend", "lat"]);
+        assert.deepEqual(inputsUsed(wide, { square_feet: 2000, bedrooms: 3, bathrooms: 2, location_score: 7, market_trend: 0.1 }),
+            ["square_feet", "bedrooms", "bathrooms", "location_score", "market_trend"]);
+    });
+
+    it("a tensor row may carry NaN (missing) in optional columns only", () => {
+        assert.equal(rowProblem(wide, [2000, 3, 2, 7, 0.1, NaN, NaN]), undefined);
+        assert.equal(rowProblem(wide, [2000, 3, 2, 7, 0.1, 8, 47.6]), undefined);
+        assert.equal(rowProblem(wide, [2000, 3, 2, 7, NaN, 8, 47.6]), "market_trend must be a finite number");
+        assert.equal(rowProblem(wide, [2000, 3, 2, 7, 0.1, Infinity, 47.6]), "grade must be a finite number or NaN (missing)");
+        assert.equal(rowProblem(wide, [2000, 3, 2, 7, 0.1, 14, 47.6]), "grade must be <= 13, got 14");
     });
 });

@@ -41,4 +41,19 @@ describe("inference service packaging", function () {
             for (const file of source.split(" ")) assert.ok(fs.existsSync(path.join(root, file)), `COPY source ${file} is missing`);
         }
     });
+
+    it("carries every bundled model version in both images (v1 stays servable beside v2: rollback, canary)", () => {
+        const dockerfile = fs.readFileSync(path.join(service, "Dockerfile"), "utf8");
+        const stage = (name: string) => dockerfile.split(/^FROM /m).find((s) => new RegExp(` AS ${name}$`).test(s.split("\n")[0])) ?? "";
+        // The whole models/ directory is copied, so every version in it ships.
+        assert.match(stage("server"), /^COPY services\/inference\/models \.\/models$/m);
+        assert.match(stage("lambda"), /^COPY services\/inference\/models \$\{LAMBDA_TASK_ROOT\}\/models$/m);
+        const ignore = fs.readFileSync(path.join(service, "Dockerfile.dockerignore"), "utf8");
+        assert.doesNotMatch(ignore, /models|\*\.onnx/, "the build context keeps the model files");
+        for (const version of ["1", "2"]) {
+            for (const file of ["model.onnx", "metadata.json", "README.md"]) {
+                assert.ok(fs.existsSync(path.join(service, "models", "property-valuation", version, file)), `models/property-valuation/${version}/${file}`);
+            }
+        }
+    });
 });

@@ -51,6 +51,16 @@ describe("model:train and model:evaluate command lines", function () {
         assert.match(r.stderr, /1 × price: missing or not a positive number/);
     });
 
+    it("evaluate --inputs seed scores the five required inputs only, with the same JSON keys", () => {
+        const full = JSON.parse(run("evaluate", ["--data", csv, "--json"]).stdout);
+        const r = run("evaluate", ["--data", csv, "--json", "--inputs", "seed"]);
+        assert.equal(r.status, 0, r.stderr);
+        const seed = JSON.parse(r.stdout);
+        assert.deepEqual(Object.keys(seed), ["n", "mae", "mape", "r2", "coverage", "mean_width"]);
+        assert.equal(seed.n, full.n);
+        assert.notEqual(seed.mae, full.mae, "the optional inputs change the estimates");
+    });
+
     it("evaluate prints n, MAE, MAPE, R², coverage and mean width in text mode", () => {
         const r = run("evaluate", ["--data", csv]);
         assert.equal(r.status, 0, r.stderr);
@@ -61,6 +71,7 @@ describe("model:train and model:evaluate command lines", function () {
 
     it("bad input: exit code 2, one clear line naming the flag or column, no stack trace", () => {
         assertCleanFailure(run("evaluate", ["--data", csv, "--split", "holdout"]), /--split must be one of all, train, validation, calibration, test/);
+        assertCleanFailure(run("evaluate", ["--data", csv, "--inputs", "some"]), /--inputs must be one of full, seed/);
         const noZip = path.join(dir, "nozip.csv");
         fs.writeFileSync(noZip, "id,date,price,bedrooms,bathrooms,sqft_living\n1,20141013T000000,1,1,1,1\n");
         const r = run("train", ["--data", noZip]);

@@ -25,7 +25,8 @@ describe("training/csv", () => {
         assert.equal(parsed.rowsRead, 6);
         assert.equal(parsed.sales.length, 1);
         assert.deepEqual(parsed.sales[0], { id: "1", day: Date.UTC(2014, 9, 13) / 86_400_000, price: 300000, bedrooms: 3, bathrooms: 1.5,
-            sqftLiving: 1500, zipcode: "98001" });
+            sqftLiving: 1500, zipcode: "98001", record: { lat: 47.3, long: -122.3, grade: 7, condition: 3, yr_built: 1960, yr_renovated: 0,
+                sqft_lot: 5000, floors: 1, view: 0, waterfront: 0, sqft_living15: 1500 } });
         assert.deepEqual(Object.fromEntries(parsed.skipped), {
             "price: missing or not a positive number": 1,
             "zipcode: not a 5-digit zipcode": 1,
@@ -33,6 +34,12 @@ describe("training/csv", () => {
             "bedrooms: missing or not a non-negative integer": 1,
             "sqft_living: missing or not a positive number": 1,
         });
+    });
+
+    it("reads the optional record columns when present: an absent column or an empty cell is NaN", () => {
+        const parsed = parseSalesCsv("id,date,price,bedrooms,bathrooms,sqft_living,zipcode,grade,view\n1,20141013T000000,5,1,1,900,98001,8,\n");
+        assert.equal(parsed.sales[0].record.grade, 8);
+        assert.ok(Number.isNaN(parsed.sales[0].record.view) && Number.isNaN(parsed.sales[0].record.lat));
     });
 
     it("names missing columns", () => {

@@ -2,11 +2,14 @@ import { strict as assert } from "node:assert";
 import type { Sale } from "../../training/csv";
 import { parseSaleDate } from "../../training/csv";
 import type { MarketIndexPoint } from "../../training/features";
-import { buildMarketIndex, buildZipcodeTable, FEATURES, marketTrend, MIN_ZIPCODE_SALES, saleFeatures } from "../../training/features";
+import { buildMarketIndex, buildZipcodeTable, columnsOf, FEATURE_NAMES, FEATURES, marketTrend, MIN_ZIPCODE_SALES, OPTIONAL_FEATURES,
+    saleFeatures, seedOnly, withMissing } from "../../training/features";
 
 const day = (iso: string) => parseSaleDate(iso.replace(/-/g, "")) as number;
-const sale = (zipcode: string, price: number, sqftLiving: number, date = "2014-06-15", id = "1"): Sale =>
-    ({ id, day: day(date), price, bedrooms: 3, bathrooms: 2, sqftLiving, zipcode });
+const RECORD = { lat: 47.5, long: -122.2, grade: 8, condition: 4, yr_built: 1978, yr_renovated: 0, sqft_lot: 7200, floors: 2, view: 0,
+    waterfront: 0, sqft_living15: 1800 };
+const sale = (zipcode: string, price: number, sqftLiving: number, date = "2014-06-15", id = "1", record: Partial<Sale["record"]> = {}): Sale =>
+    ({ id, day: day(date), price, bedrooms: 3, bathrooms: 2, sqftLiving, zipcode, record: { ...RECORD, ...record } });
 
 describe("training/features", () => {
     const training: Sale[] = [
@@ -51,13 +54,33 @@ describe("training/features", () => {
         assert.equal(marketTrend(day("2014-09-15"), changed), marketTrend(day("2014-09-15"), index));
     });
 
-    it("derives the five inputs in tensor order and names the reason when it cannot", () => {
+    it("derives the five required inputs, then the record's optional ones, in tensor order", () => {
         const scores = { "98001": 3.5 };
         const result = saleFeatures(sale("98001", 300000, 1500), scores, []);
-        assert.deepEqual(result, { features: [1500, 3, 2, 3.5, 0] });
+        assert.deepEqual(result, { features: [1500, 3, 2, 3.5, 0, 47.5, -122.2, 8, 4, 1978, 0, 7200, 2, 0, 0, 1800] });
         assert.deepEqual(saleFeatures(sale("98999", 300000, 1500), scores, []), { reason: "zipcode: not in the model's location_scores table" });
         assert.deepEqual(saleFeatures(sale("98001", 300000, 50000), scores, []), { reason: "square_feet: outside the valid range [200, 20000]" });
-        assert.deepEqual(FEATURES.map((f) => f.name), ["square_feet", "bedrooms", "bathrooms", "location_score", "market_trend"]);
+        assert.deepEqual(FEATURES.map((f) => f.name), ["square_feet", "bedrooms", "bathrooms", "location_score", "market_trend",
+            "lat", "long", "grade", "condition", "yr_built", "yr_renovated", "sqft_lot", "floors", "view", "waterfront", "sqft_living15"]);
+    });
+
+    it("an optional input that is absent, out of range or not an integer where one is required is missing (NaN), not a reason to drop the sale", () => {
+        const result = saleFeatures(sale("98001", 300000, 1500, "2014-06-15", "1", { grade: 14, view: 1.5, lat: NaN }), { "98001": 3.5 }, []);
+        assert.ok("features" in result);
+        const at = (name: string) => result.features[FEATURE_NAMES.indexOf(name)];
+        assert.ok(Number.isNaN(at("grade")) && Number.isNaN(at("view")) && Number.isNaN(at("lat")));
+        assert.equal(at("long"), -122.2);
+    });
+
+    it("masks optional inputs only, and finds each model's columns by name", () => {
+        const row = FEATURES.map((_, i) => i + 1);
+        assert.deepEqual(seedOnly(row).slice(0, 5), [1, 2, 3, 4, 5]);
+        assert.ok(seedOnly(row).slice(5).every(Number.isNaN));
+        assert.equal(seedOnly(row).length, 5 + OPTIONAL_FEATURES.length);
+        assert.ok(Number.isNaN(withMissing(row, ["grade"])[7]) && withMissing(row, ["grade"])[6] === 7);
+        assert.throws(() => withMissing(row, ["bedrooms"]), /bedrooms is not an optional input/);
+        assert.deepEqual(columnsOf(["square_feet", "bedrooms", "bathrooms", "location_score", "market_trend"]), [0, 1, 2, 3, 4]);
+        assert.throws(() => columnsOf(["garage"]), /"garage" is not one training can derive/);
     });
 });
 

@@ -7,17 +7,20 @@ import * as ort from "onnxruntime-node";
 import { writeArtifact } from "../../training/artifact";
 import { runOnnx } from "../../training/evaluate";
 import type { FeatureVector } from "../../training/features";
-import { FEATURES, saleFeatures } from "../../training/features";
+import { FEATURES, saleFeatures, seedOnly } from "../../training/features";
 import { toMatrix } from "../../training/gbdt";
+import { randomSubset } from "../../training/masking";
 import type { ModelMetadata } from "../../training/metadata";
 import { buildMetadata } from "../../training/metadata";
 import { predictPrices } from "../../training/model";
 import type { TrainingOptions, TrainingOutcome } from "../../training/pipeline";
 import { DEFAULT_OPTIONS, QUICK_GRID, trainValuationModel } from "../../training/pipeline";
-import { splitPartOf } from "../../training/split";
+import { createRandom, splitPartOf } from "../../training/split";
 import { syntheticMedianPrice, syntheticSales } from "./synthetic";
 
 const OPTIONS: TrainingOptions = { ...DEFAULT_OPTIONS, grid: QUICK_GRID, maxTrees: 80, patience: 20, bags: 2 };
+const featuresOf = (sale: (typeof sales)[number], outcome: TrainingOutcome) =>
+    (saleFeatures(sale, outcome.zipcodes.locationScore, outcome.marketIndex) as { features: FeatureVector }).features;
 const sales = syntheticSales({ n: 3000, seed: 11 });
 
 function trainTo(dir: string, options: TrainingOptions): { outcome: TrainingOutcome; metadata: ModelMetadata } {
@@ -39,26 +42,35 @@ describe("training pipeline → ONNX (synthetic data)", function () {
     before(() => ({ outcome, metadata } = trainTo(path.join(root, "a"), OPTIONS)));
     after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-    it("recovers the synthetic price law on unseen sales, with calibrated intervals", () => {
+    it("recovers the synthetic price law on unseen sales from the full record, with calibrated intervals for full and five-input requests", () => {
         const test = sales.filter((s) => splitPartOf(s.id, OPTIONS.seed) === "test");
-        const rows = test.map((s) => (saleFeatures(s, outcome.zipcodes.locationScore, outcome.marketIndex) as { features: FeatureVector }).features);
-        const predicted = predictPrices(outcome.model, toMatrix(rows, FEATURES.length)).estimate;
+        const rows = test.map((s) => featuresOf(s, outcome));
         const truth = test.map(syntheticMedianPrice);
-        const logErrors = truth.map((t, i) => Math.log(predicted[i] / t));
-        const rmse = Math.sqrt(logErrors.reduce((a, e) => a + e * e, 0) / logErrors.length);
-        // The noise is σ = 0.15 on the log scale; the estimate should sit much closer to the law than that.
-        assert.ok(rmse < 0.06, `RMS log error vs the true law ${rmse}`);
+        const rmsLogError = (predicted: Float64Array) =>
+            Math.sqrt(truth.reduce((a, t, i) => a + Math.log(predicted[i] / t) ** 2, 0) / truth.length);
+        const full = rmsLogError(predictPrices(outcome.model, toMatrix(rows, FEATURES.length)).estimate);
+        const seed = rmsLogError(predictPrices(outcome.model, toMatrix(rows.map(seedOnly), FEATURES.length)).estimate);
+        // The noise is σ = 0.15 on the log scale; with grade the estimate should sit much closer to the law than that,
+        // and without it (five inputs) grade's spread (1.15^±2.5) is left in the error.
+        assert.ok(full < 0.07, `RMS log error vs the true law, full record: ${full}`);
+        assert.ok(seed > 1.5 * full, `five inputs ${seed} vs full record ${full}`);
         const oracleMae = test.reduce((a, s, i) => a + Math.abs(truth[i] - s.price), 0) / test.length;
-        assert.ok(outcome.test.mae < 1.08 * oracleMae, `MAE ${outcome.test.mae} vs the true law's ${oracleMae}`);
-        assert.ok(outcome.test.coverage > 0.72 && outcome.test.coverage < 0.88, `coverage ${outcome.test.coverage}`);
+        assert.ok(outcome.test.full.mae < 1.1 * oracleMae, `MAE ${outcome.test.full.mae} vs the true law's ${oracleMae}`);
+        assert.ok(outcome.test.seed.mae > outcome.test.full.mae);
+        for (const inputs of ["full", "seed"] as const) {
+            const coverage = outcome.test[inputs].coverage;
+            assert.ok(coverage > 0.72 && coverage < 0.88, `${inputs} coverage ${coverage}`);
+        }
     });
 
-    it("onnxruntime reproduces the trainer's estimate and bounds (relative error ≤ 1e-4)", async () => {
-        const rows: FeatureVector[] = [];
+    it("onnxruntime reproduces the trainer's estimate and bounds for full, five-input and partial rows (relative error ≤ 1e-4)", async () => {
+        const random = createRandom(2);
+        const full: FeatureVector[] = [];
         for (const sale of sales) {
             const r = saleFeatures(sale, outcome.zipcodes.locationScore, outcome.marketIndex);
-            if ("features" in r) rows.push(r.features);
+            if ("features" in r) full.push(r.features);
         }
+        const rows = [...full, ...full.map(seedOnly), ...full.map((row) => randomSubset(row, random))];
         const expected = predictPrices(outcome.model, toMatrix(rows, FEATURES.length));
         const actual = await runOnnx(path.join(root, "a", "model.onnx"), rows);
         for (const name of ["estimate", "lower", "upper"] as const) {
@@ -90,7 +102,7 @@ describe("training pipeline → ONNX (synthetic data)", function () {
         const fitted = outcome.rowsPerPart.train + outcome.rowsPerPart.validation;
         const expected = sales.filter((s) => ["train", "validation"].includes(splitPartOf(s.id, OPTIONS.seed))).length;
         assert.equal(fitted, expected);
-        assert.equal(outcome.test.n, sales.filter((s) => splitPartOf(s.id, OPTIONS.seed) === "test").length);
+        assert.equal(outcome.test.full.n, sales.filter((s) => splitPartOf(s.id, OPTIONS.seed) === "test").length);
     });
 
     it("same seed and data → byte-identical model.onnx; another seed → a different model", () => {

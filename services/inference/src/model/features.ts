@@ -19,6 +19,9 @@ function acceptsZipcode(metadata: ModelMetadata): boolean {
     return metadata.features.some((f) => f.name === LOCATION_FEATURE) && Object.keys(metadata.location_scores).length > 0;
 }
 
+/** The features every request must carry (the others are optional). */
+const requiredFeatures = (metadata: ModelMetadata) => metadata.features.filter((f) => !f.optional);
+
 /** JSON schema of one property to value, generated from the model's metadata so ranges never drift. */
 export function instanceSchema(metadata: ModelMetadata): Record<string, unknown> {
     const properties: Record<string, unknown> = Object.fromEntries(metadata.features.map((f) => [f.name, featureSchema(f)]));
@@ -26,7 +29,7 @@ export function instanceSchema(metadata: ModelMetadata): Record<string, unknown>
         type: "object",
         additionalProperties: false,
         properties,
-        required: metadata.features.map((f) => f.name),
+        required: requiredFeatures(metadata).map((f) => f.name),
     };
     if (!acceptsZipcode(metadata)) return schema;
     properties[ZIPCODE_FIELD] = {
@@ -37,7 +40,7 @@ export function instanceSchema(metadata: ModelMetadata): Record<string, unknown>
     };
     return {
         ...schema,
-        required: metadata.features.filter((f) => f.name !== LOCATION_FEATURE).map((f) => f.name),
+        required: requiredFeatures(metadata).filter((f) => f.name !== LOCATION_FEATURE).map((f) => f.name),
         // Exactly one of location_score and zipcode; the error formatter words the `not` case.
         // `type` inside `if` so that a non-object skips to `else` and then fails on `type`, the clearer message.
         if: { type: "object", required: [ZIPCODE_FIELD] },
@@ -47,23 +50,41 @@ export function instanceSchema(metadata: ModelMetadata): Record<string, unknown>
 }
 
 /**
- * The feature vector in tensor column order. The body has passed the schema, so a zipcode is known
- * and every feature present.
+ * The feature vector in tensor column order. The body has passed the schema, so a zipcode is known and every
+ * required feature present; an optional feature the body leaves out is NaN, the model's missing value.
  */
 export function rowFromInstance(metadata: ModelMetadata, instance: PredictInstance): number[] {
     return metadata.features.map((feature) => {
         if (feature.name === LOCATION_FEATURE && typeof instance[ZIPCODE_FIELD] === "string") {
             return metadata.location_scores[instance[ZIPCODE_FIELD]];
         }
-        return instance[feature.name] as number;
+        const value = instance[feature.name];
+        return value === undefined ? NaN : (value as number);
     });
 }
 
-/** Checks a row that arrived as a tensor (v2) against the same rules the /predict schema enforces. */
+/**
+ * The request fields the estimate used, in tensor column order (`zipcode` where the body sent it in place of
+ * location_score), so a caller can tell a five-field estimate from one made with the full record.
+ */
+export function inputsUsed(metadata: ModelMetadata, instance: PredictInstance): string[] {
+    const used: string[] = [];
+    for (const { name } of metadata.features) {
+        if (name === LOCATION_FEATURE && typeof instance[ZIPCODE_FIELD] === "string") used.push(ZIPCODE_FIELD);
+        else if (instance[name] !== undefined) used.push(name);
+    }
+    return used;
+}
+
+/**
+ * Checks a row that arrived as a tensor (v2) against the same rules the /predict schema enforces; NaN is
+ * the missing value and allowed in optional columns only.
+ */
 export function rowProblem(metadata: ModelMetadata, row: readonly number[]): string | undefined {
     for (const [column, feature] of metadata.features.entries()) {
         const value = row[column];
-        if (!Number.isFinite(value)) return `${feature.name} must be a finite number`;
+        if (feature.optional && Number.isNaN(value)) continue;
+        if (!Number.isFinite(value)) return `${feature.name} must be a finite number${feature.optional ? " or NaN (missing)" : ""}`;
         if (value < feature.min) return `${feature.name} must be >= ${feature.min}, got ${value}`;
         if (value > feature.max) return `${feature.name} must be <= ${feature.max}, got ${value}`;
         if (feature.integer && !Number.isInteger(value)) return `${feature.name} must be an integer, got ${value}`;

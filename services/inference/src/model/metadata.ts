@@ -8,6 +8,8 @@ export interface FeatureSpec {
     min: number;
     max: number;
     integer?: boolean;
+    /** A request may leave it out: absent from a /predict body, NaN (the FP32 missing value) in a tensor row. */
+    optional?: boolean;
 }
 
 export interface TensorSpec {
@@ -68,6 +70,7 @@ const metadataSchema = {
                     min: { type: "number" },
                     max: { type: "number" },
                     integer: { type: "boolean" },
+                    optional: { type: "boolean" },
                 },
             },
         },

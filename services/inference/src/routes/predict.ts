@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from "fastify";
 import type { Prediction } from "../inference/runner";
 import { errorResponseSchema } from "../http/errors";
 import { fastApiErrorSchema, handlePredictError, IGNORED_FIELDS_HEADER, relaxPredictBody } from "../http/fastapi-compat";
-import { instanceSchema, type PredictInstance, rowFromInstance } from "../model/features";
+import { inputsUsed, instanceSchema, type PredictInstance, rowFromInstance } from "../model/features";
 
 const predictionSchema = {
     type: "object",
@@ -17,6 +17,7 @@ const predictionSchema = {
             description: "[low, high] bounds in USD at the model's interval level",
         },
         model_version: { type: "string" },
+        inputs_used: { type: "array", items: { type: "string" }, description: "The request fields the estimate used (optional inputs the body left out are not listed)" },
     },
 } as const;
 
@@ -35,10 +36,11 @@ export const predictRoutes: FastifyPluginAsync = async (app) => {
     const { metadata, maxBatch } = plane;
     const instance = instanceSchema(metadata);
     const fields = new Map(Object.entries(instance.properties as Record<string, { type: string }>).map(([name, schema]) => [name, schema.type]));
-    const toResponse = (p: Prediction) => ({
+    const toResponse = (p: Prediction, i: PredictInstance) => ({
         estimated_value: p.estimate,
         confidence_interval: [p.lower, p.upper],
         model_version: metadata.version,
+        inputs_used: inputsUsed(metadata, i),
     });
 
     app.post<{ Body: PredictBody }>(
@@ -79,10 +81,10 @@ export const predictRoutes: FastifyPluginAsync = async (app) => {
             const body = request.body;
             if (isBatch(body)) {
                 const predictions = await plane.predict(body.instances.map((i) => rowFromInstance(metadata, i)));
-                return { predictions: predictions.map(toResponse) };
+                return { predictions: predictions.map((p, k) => toResponse(p, body.instances[k])) };
             }
             const [prediction] = await plane.predict([rowFromInstance(metadata, body)]);
-            return toResponse(prediction);
+            return toResponse(prediction, body);
         },
     );
 };
