@@ -97,6 +97,10 @@ export class DynamicBatcher<R> {
         try {
             const results = await this.run(rows);
             if (results.length !== rows.length) throw new Error(`batch of ${rows.length} rows returned ${results.length} results`);
+            if (batch.length === 1) {
+                batch[0].resolve(results); // a request alone in its batch (every large one) keeps the array as it is
+                return;
+            }
             let offset = 0;
             for (const w of batch) {
                 w.resolve(results.slice(offset, offset + w.rows.length));
