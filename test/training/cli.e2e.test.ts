@@ -98,7 +98,8 @@ describe("model:train and model:evaluate command lines", function () {
         const out = path.join(dir, "model");
         const t = run("train", ["--data", csv, "--out", out, "--grid", "quick", "--max-trees", "60", "--seed", "3"]);
         assert.equal(t.status, 0, t.stderr);
-        assert.match(t.stdout, /holdout \(test, n=\d+\): MAE/);
+        assert.match(t.stdout, /holdout \(test, n=\d+, full record: every input\): MAE/);
+        assert.match(t.stdout, /holdout \(test, n=\d+, seed: the five required inputs, optional ones NaN\): MAE/);
         for (const file of ["model.onnx", "metadata.json", "README.md"]) assert.ok(fs.existsSync(path.join(out, file)), file);
         const metadata = JSON.parse(fs.readFileSync(path.join(out, "metadata.json"), "utf8"));
         const e = run("evaluate", ["--data", csv, "--model", out, "--split", "test", "--json"]);
@@ -107,5 +108,8 @@ describe("model:train and model:evaluate command lines", function () {
         assert.equal(result.n, metadata.metrics.n);
         assert.ok(Math.abs(result.mae - metadata.metrics.mae) <= 1, `${result.mae} vs ${metadata.metrics.mae}`);
         assert.ok(Math.abs(result.coverage - metadata.metrics.coverage) <= 1e-4);
+        const seed = run("evaluate", ["--data", csv, "--model", out, "--split", "test", "--inputs", "seed", "--json"]);
+        assert.equal(seed.status, 0, seed.stderr);
+        assert.ok(Math.abs(JSON.parse(seed.stdout).mae - metadata.seed_metrics.mae) <= 1, "--inputs seed reproduces the five-input holdout");
     });
 });
