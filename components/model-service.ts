@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GcpProjectServices, projectServices } from "./backends/gcp-services";
+import { cloudName } from "./naming";
 import { ArtifactStore, type Rendered } from "./render/context";
 import { renderBackend } from "./render/table";
 import { specProblems } from "./validate";
@@ -66,7 +67,8 @@ export class ModelService extends pulumi.ComponentResource {
         this.modelVersion = service.model.version;
         if (enable) servicesHolder.resource = new GcpProjectServices(`${name}-apis`, { project: project!, services: apis }, { parent: this });
 
-        const base = { name, service, parent: this, stack };
+        // Cloud resources keep the name they were created with (renamedFrom); Kubernetes objects take the current one.
+        const base = { name, service: { ...service, name: cloudName(service) }, parent: this, stack, kubernetesName: service.name };
         const rendered: Rendered = renderBackend({ ...base, artifacts: new ArtifactStore(base) }, platform);
         this.url = rendered.url;
         this.image = rendered.image;

@@ -32,6 +32,14 @@ export const NAME_LIMITS = {
     cloudSchedulerJob: 500,
 } as const;
 
+/**
+ * The service name cloud resources are named after: the previous name after a rename (`renamedFrom`), so clusters,
+ * registries, buckets and identities keep their names and nothing is replaced; Kubernetes objects take the new one.
+ */
+export function cloudName(service: { name: string; renamedFrom?: string }): string {
+    return service.renamedFrom ?? service.name;
+}
+
 /** A stack name reduced to lowercase letters, digits and dashes. */
 export function stackSlug(stack: string): string {
     return stack.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "stack";

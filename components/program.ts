@@ -43,7 +43,9 @@ export function modelServingProgram(opts: { configFile?: string } = {}): Program
         throw error;
     }
     for (const warning of spec.warnings) pulumi.log.warn(warning);
-    const service = new ModelService(spec.service.name, { service: spec.service, platform: spec.platform });
+    // After a rename, the previous name is an alias: every resource keeps its URN, so nothing is replaced.
+    const renamed = spec.service.renamedFrom ? { aliases: [{ name: spec.service.renamedFrom }] } : {};
+    const service = new ModelService(spec.service.name, { service: spec.service, platform: spec.platform }, renamed);
     // Outputs a backend does not have are left out rather than exported as undefined (which Pulumi warns about).
     return {
         url: service.url,

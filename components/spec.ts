@@ -24,6 +24,8 @@ export interface ModelSpec {
 export interface ServiceSpec {
     /** Service name; prefixes every cloud resource and is the Kubernetes app label. */
     name: string;
+    /** The previous `name` after a rename: resources keep their identities (aliases) and cloud names; undefined = never renamed. */
+    renamedFrom?: string;
     /** The model to serve. */
     model: ModelSpec;
     /** Image tag pushed to the stack's registry, used when `image` is unset. */

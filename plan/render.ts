@@ -4,7 +4,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { specialSecretSig, specialResourceSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import * as state from "@pulumi/pulumi/runtime/state";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { parse as parseYaml } from "yaml";
 import { modelServingProgram } from "../components/program";
@@ -145,9 +144,9 @@ async function renderOnce(opts: RenderOptions): Promise<RenderedStack> {
     };
     await pulumi.runtime.setMocks(mocks, project, opts.stack, preview);
     pulumi.runtime.setAllConfig(config, Object.keys(config).filter((key) => config[key] === SECRET));
-    // runtime/state is internal to @pulumi/pulumi (untyped); the flag decides who turns aliases into URNs.
-    if (opts.aliasUrns) (state as unknown as { getStore(): { supportsAliasSpecs: boolean } }).getStore().supportsAliasSpecs = false;
     const monitor = settings.getMonitor() as unknown as MockMonitor;
+    // A monitor without alias specs gets aliases as URNs, computed by the SDK (with one level of parent aliases).
+    if (opts.aliasUrns) withoutAliasSpecs(monitor);
     const refused: string[] = [];
     recordRegistrations(monitor, resources, (stackOutputs) => { outputs = stackOutputs; }, (error) => refused.push(error.message));
 
@@ -179,6 +178,14 @@ async function capturingWarnings(run: () => Promise<void>): Promise<string[]> {
 }
 
 type Callback = (error: Error | null, response?: { getUrn(): string }) => void;
+
+/** Makes the mock monitor deny the "aliasSpecs" feature (queried when the program starts). */
+function withoutAliasSpecs(monitor: MockMonitor): void {
+    type FeatureCallback = (error: Error | null, response: { getHassupport(): boolean }) => void;
+    const target = monitor as unknown as { supportsFeature(req: { getId(): string }, callback: FeatureCallback): void };
+    const original = target.supportsFeature.bind(monitor);
+    target.supportsFeature = (req, callback) => (req.getId() === "aliasSpecs" ? callback(null, { getHassupport: () => false }) : original(req, callback));
+}
 type Struct = { toJavaScript(): Record<string, unknown> } | undefined;
 interface RegisterRequest { getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProvider(): string; getObject(): Struct; getAliasurnsList?(): string[]; getDependenciesList?(): string[]; getRetainondelete?(): boolean; getIgnorechangesList?(): string[] }
 interface ReadRequest { getType(): string; getName(): string; getParent(): string; getProvider(): string; getProperties(): Struct }

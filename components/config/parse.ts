@@ -100,6 +100,7 @@ export function parseStackConfig(config: Record<string, string>, source: string)
         imageTag: matching("imageTag", /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "a valid image tag"),
         image: str("image") || undefined,
         lambdaImage: str("lambdaImage") || undefined,
+        ...renamed(str("renamedFrom"), name, problem),
         deletionPolicy: oneOf("deletionPolicy", ["delete", "retain"] as const),
         secretEnv: secretEnvNames(list("secretEnv"), env, reservedEnv, config, problem),
         cpu,
@@ -141,6 +142,14 @@ export function parseStackConfig(config: Record<string, string>, source: string)
     }
     if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
     return { service, platform, warnings };
+}
+
+/** `renamedFrom`: the previous serviceName, a DNS label like it and not the same. */
+function renamed(previous: string, name: string, problem: (key: string, value: unknown, why: string) => void): { renamedFrom?: string } {
+    if (!previous) return {};
+    if (!/^[a-z]([-a-z0-9]{0,28}[a-z0-9])?$/.test(previous)) problem(`${PROJECT}:renamedFrom`, previous, "is not a lowercase DNS label of at most 30 characters (the serviceName the stack had)");
+    else if (previous === name) problem(`${PROJECT}:renamedFrom`, previous, `is the current ${PROJECT}:serviceName; set it to the previous name, or remove it`);
+    return { renamedFrom: previous };
 }
 
 /** An image in ECR; Lambda pulls from nowhere else. */

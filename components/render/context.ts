@@ -31,6 +31,8 @@ export interface RenderContext {
     parent: pulumi.Resource;
     /** The stack being deployed (physical names carry it). */
     stack: string;
+    /** Name of the Kubernetes objects (the service's current name; `service.name` is the cloud name, see naming.cloudName). */
+    kubernetesName: string;
     /** Registries, buckets and images, created once per cloud however many renders ask for them. */
     artifacts: ArtifactStore;
 }
@@ -53,7 +55,7 @@ export class ArtifactStore {
 
     /** ECR repository and S3 model bucket in `region`. */
     public awsArtifacts(region: string): AwsArtifacts {
-        this.aws ??= new AwsArtifacts(`${this.ctx.name}-artifacts`, {
+        this.aws ??= new AwsArtifacts(this.artifactsName, {
             serviceName: this.ctx.service.name, repositoryName: naming.stackScopedName(this.ctx.service.name, this.ctx.stack), region,
             retain: this.ctx.service.deletionPolicy === "retain",
         }, { parent: this.ctx.parent });
@@ -62,7 +64,7 @@ export class ArtifactStore {
 
     /** Artifact Registry repository and GCS model bucket in `region` of `project`. */
     public gcpArtifacts(region: string, project: string): GcpArtifacts {
-        this.gcp ??= new GcpArtifacts(`${this.ctx.name}-artifacts`, {
+        this.gcp ??= new GcpArtifacts(this.artifactsName, {
             serviceName: this.ctx.service.name, repositoryName: naming.stackScopedName(this.ctx.service.name, this.ctx.stack), region, project,
             retain: this.ctx.service.deletionPolicy === "retain",
         }, { parent: this.ctx.parent });
@@ -95,7 +97,7 @@ export class ArtifactStore {
     public awsMirror(region: string, role: string, upstream: string, architecture: ImageArchitecture): pulumi.Output<string> {
         if (this.ctx.service.image) return pulumi.output(upstream);
         const artifacts = this.awsArtifacts(region);
-        return this.build(artifacts, `${role}/${architecture}`, () => new MirroredImage(`${this.ctx.name}-${role}-image`, {
+        return this.build(artifacts, `${role}/${architecture}`, () => new MirroredImage(`${this.artifactsName}-${role}-image`, {
             ...this.awsPush(region), upstream, architecture,
         }, { parent: artifacts }).ref);
     }
@@ -105,14 +107,19 @@ export class ArtifactStore {
         if (this.ctx.service.image) return pulumi.output(upstream);
         const artifacts = this.gcpArtifacts(region, project);
         const push = this.gcpPush(region, project);
-        return this.build(artifacts, `${role}/${architecture}`, () => new MirroredImage(`${this.ctx.name}-${role}-image`, {
+        return this.build(artifacts, `${role}/${architecture}`, () => new MirroredImage(`${this.artifactsName}-${role}-image`, {
             ...push, repository: pulumi.interpolate`${artifacts.repositoryPath}/${role}`, upstream, architecture,
         }, { parent: artifacts }).ref);
     }
 
-    /** The server build keeps the logical name "<name>-image"; other builds say what they are. */
+    /** Builds are children of the artifacts and named after them, so a rename's aliases reach them too. */
     private imageName(target: ImageTarget, architecture: ImageArchitecture): string {
-        return `${this.ctx.name}-${target === "server" && architecture === "x86_64" ? "image" : `image-${target}-${architecture}`}`;
+        return `${this.artifactsName}-${target}-${architecture}-image`;
+    }
+
+    /** Logical name of the artifacts component. */
+    private get artifactsName(): string {
+        return `${this.ctx.name}-artifacts`;
     }
 
     /** Where AWS builds push: the ECR repository, with a token from the provider (`docker login` is not needed). */

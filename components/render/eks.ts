@@ -36,7 +36,7 @@ export function renderEks(ctx: RenderContext, platform: EksPlatform, wiring?: Ba
         stack: ctx.stack,
     }, childOf(ctx));
     const workload = new KubernetesWorkload(`${ctx.name}-workload`, {
-        service, settings: platform.kubernetes, provider: cluster.provider, image, serviceAccountName: serviceAccount, stack: ctx.stack,
+        service: { ...service, name: ctx.kubernetesName }, settings: platform.kubernetes, provider: cluster.provider, image, serviceAccountName: serviceAccount, stack: ctx.stack,
         modelBucket: {
             url: pulumi.interpolate`s3://${artifacts.modelBucket.bucket}`, cloud: "aws",
             syncImage: readsBucket ? ctx.artifacts.awsMirror(platform.region, "model-sync", MODEL_SYNC_IMAGES.aws, architecture) : undefined,

@@ -33,7 +33,7 @@ export function renderGke(ctx: RenderContext, platform: GkePlatform, wiring?: Ba
         }, childOf(ctx))
         : undefined;
     const workload = new KubernetesWorkload(`${ctx.name}-workload`, {
-        service, settings: platform.kubernetes, provider: cluster.provider, image, serviceAccountName: serviceAccount, stack: ctx.stack,
+        service: { ...service, name: ctx.kubernetesName }, settings: platform.kubernetes, provider: cluster.provider, image, serviceAccountName: serviceAccount, stack: ctx.stack,
         modelBucket: {
             url: pulumi.interpolate`gs://${artifacts.modelBucket.name}`, cloud: "gcp",
             syncImage: readsBucket ? ctx.artifacts.gcpMirror(platform.region, platform.project, "model-sync", MODEL_SYNC_IMAGES.gcp, architecture) : undefined,

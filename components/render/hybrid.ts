@@ -65,7 +65,7 @@ export class HybridService extends pulumi.ComponentResource {
  */
 export function renderHybrid(ctx: RenderContext, platform: HybridPlatform): Rendered {
     const component = new HybridService(`${ctx.name}-hybrid`, childOf(ctx));
-    const base = { name: `${ctx.name}-hybrid`, service: ctx.service, parent: component, stack: ctx.stack };
+    const base = { name: `${ctx.name}-hybrid`, service: ctx.service, parent: component, stack: ctx.stack, kubernetesName: ctx.kubernetesName };
     const inner: RenderContext = { ...base, artifacts: new ArtifactStore(base) };
     const overflowCtx: RenderContext = { ...inner, service: overflowServiceSpec(ctx.service) };
     // The HPA schedule was declared beside the hybrid before it was rendered inside it.

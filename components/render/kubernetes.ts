@@ -19,7 +19,7 @@ export interface BaselineWiring {
 export function scheduleHpaMinimum(
     ctx: RenderContext, namespace: pulumi.Output<string>, provider: k8s.Provider, image: pulumi.Input<string>, opts: pulumi.ComponentResourceOptions = {},
 ): void {
-    const { service } = ctx;
+    const service = { ...ctx.service, name: ctx.kubernetesName };
     if (!service.scaling.schedule) return;
     new ScheduledHpaMinimum(`${ctx.name}-schedule`, {
         namespace, hpaName: service.name, schedule: service.scaling.schedule, provider, image,
