@@ -1,6 +1,10 @@
 // Command-line settings of `npm run bench`, resolved from the flags and the mode's defaults.
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_MODEL_DIR, SERVICE_DIR } from "../services/inference/src/config";
+
+/** The model the service serves by default, as a path under the service directory (the bench follows it). */
+export const DEFAULT_MODEL_SUBDIR = path.relative(SERVICE_DIR, DEFAULT_MODEL_DIR);
 
 export interface BenchSettings {
     mode: "full" | "short";
@@ -36,7 +40,7 @@ export const USAGE = `npm run bench -- [options]
   --connections N       concurrent connections for the closed-loop cases (default 16)
   --batch-size N        rows per request in the batch cases (default 128)
   --log-level LEVEL     service LOG_LEVEL during the load (default warn)
-  --model-dir DIR       model.onnx + metadata.json (default: the bundled model)
+  --model-dir DIR       model.onnx + metadata.json (default: the model the service serves by default)
   --out DIR             where latest.json and latest.svg go (default bench/results)
   --only a,b            run only these cases (ratios and targets need their inputs)`;
 
@@ -78,7 +82,7 @@ export function parseSettings(argv: string[], repoRoot: string): BenchSettings {
         batchSize: Math.round(positiveNumber("batch-size", values["batch-size"], 128)),
         logLevel: values["log-level"],
         outDir: path.resolve(values.out ?? path.join(repoRoot, "bench", "results")),
-        modelDir: path.resolve(values["model-dir"] ?? path.join(repoRoot, "services", "inference", "models", "property-valuation", "1")),
+        modelDir: path.resolve(values["model-dir"] ?? path.join(repoRoot, "services", "inference", DEFAULT_MODEL_SUBDIR)),
         only: values.only.split(",").map((s) => s.trim()).filter(Boolean),
     };
 }

@@ -1,12 +1,13 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { parseSettings } from "../../bench/settings";
+import { DEFAULT_MODEL_SUBDIR, parseSettings } from "../../bench/settings";
 
 describe("bench settings", () => {
     it("takes the full mode's defaults and the bundled model", () => {
         const s = parseSettings([], "/repo");
         assert.deepEqual([s.mode, s.rounds, s.durationSec, s.coldRuns, s.connections, s.batchSize], ["full", 3, 5, 10, 16, 128]);
-        assert.equal(s.modelDir, path.join("/repo", "services", "inference", "models", "property-valuation", "1"));
+        assert.equal(s.modelDir, path.join("/repo", "services", "inference", DEFAULT_MODEL_SUBDIR));
+        assert.match(DEFAULT_MODEL_SUBDIR, /^models\/property-valuation\/\d+$/);
         assert.equal(s.outDir, path.join("/repo", "bench", "results"));
         assert.deepEqual(s.only, []);
     });
