@@ -1,29 +1,37 @@
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import picomatch from "picomatch";
 import { describe, finding, forTypes } from "../lib/policy";
-import { arrayAt, objectAt } from "../lib/props";
+import { notePreviewUnknown } from "../lib/preview";
+import { arrayAt, objectAt, readKnown } from "../lib/props";
 import { CLOUD_RUN_SERVICE, CLOUD_RUN_V1_SERVICE, K8S_WORKLOAD_TYPES, LAMBDA_FUNCTION } from "../lib/types";
 import { containersOf, podSpecOf } from "../lib/workloads";
 
-/** Every image a workload runs, with where it is declared. */
-export function imagesOf(type: string, props: Record<string, unknown>): { where: string; image: unknown }[] {
-    if (type === LAMBDA_FUNCTION) return props.packageType === "Image" || props.imageUri !== undefined ? [{ where: "imageUri", image: props.imageUri }] : [];
+/** Every image a workload runs, with where it is declared; read lazily, so one image unknown at preview does not hide the others. */
+export function imagesOf(type: string, props: Record<string, unknown>): { where: string; read: () => unknown }[] {
+    if (type === LAMBDA_FUNCTION) return props.packageType === "Image" || props.imageUri !== undefined ? [{ where: "imageUri", read: () => props.imageUri }] : [];
     if (type === CLOUD_RUN_SERVICE) {
-        return arrayAt(objectAt(props.template)?.containers).map((c, i) => ({ where: `template.containers[${i}].image`, image: objectAt(c)?.image }));
+        return arrayAt(objectAt(props.template)?.containers).map((c, i) => ({ where: `template.containers[${i}].image`, read: () => objectAt(c)?.image }));
     }
     if (type === CLOUD_RUN_V1_SERVICE) {
-        return arrayAt(objectAt(objectAt(props.template)?.spec)?.containers).map((c, i) => ({ where: `template.spec.containers[${i}].image`, image: objectAt(c)?.image }));
+        return arrayAt(objectAt(objectAt(props.template)?.spec)?.containers).map((c, i) => ({ where: `template.spec.containers[${i}].image`, read: () => objectAt(c)?.image }));
     }
-    return containersOf(podSpecOf(type, props)).map((c) => ({ where: `${c.kind} "${c.name}"`, image: c.spec.image }));
+    return containersOf(podSpecOf(type, props)).map((c) => ({ where: `${c.kind} "${c.name}"`, read: () => c.spec.image }));
 }
 
 const IMAGE_TYPES: readonly string[] = [...K8S_WORKLOAD_TYPES, CLOUD_RUN_SERVICE, CLOUD_RUN_V1_SERVICE, LAMBDA_FUNCTION];
 
-/** Runs `check` on every image of a workload; zip Lambdas and patches that set no image are not applicable. */
-function eachImage(args: ResourceValidationArgs, check: (where: string, image: unknown) => void): void {
-    const images = imagesOf(args.type, args.props).filter((i) => !(args.type.endsWith("Patch") && i.image === undefined));
+/**
+ * Runs `check` on every image of a workload whose reference is known; an image unknown at preview is noted for
+ * preview-unknowns and the others are still checked. Zip Lambdas and patches that set no image are not applicable.
+ */
+function eachImage(policyName: string, args: ResourceValidationArgs, check: (where: string, image: unknown) => void): void {
+    const images = imagesOf(args.type, args.props).map((i) => ({ ...i, value: readKnown(i.read) }))
+        .filter((i) => !(args.type.endsWith("Patch") && i.value.known && i.value.value === undefined));
     if (images.length === 0) return args.notApplicable("the resource sets no container image (zip Lambda, or a patch that keeps the image)");
-    for (const { where, image } of images) check(where, image);
+    for (const { where, value } of images) {
+        if (value.known) check(where, value.value);
+        else notePreviewUnknown(args.urn, policyName, value.path);
+    }
 }
 
 /**
@@ -56,7 +64,7 @@ export const imagePinned: ResourceValidationPolicy = {
     validateResource: forTypes("image-pinned", IMAGE_TYPES, (args, reportViolation) => {
         const { forbiddenTags, requireDigest } = args.getConfig<ImagePinConfig>();
         const required = requireDigest ? "an @sha256 digest" : `an @sha256 digest or a tag other than ${forbiddenTags.join(", ")}`;
-        eachImage(args, (where, image) => {
+        eachImage("image-pinned", args, (where, image) => {
             const problem = typeof image === "string" ? imagePinProblem(image, forbiddenTags, requireDigest) : "no image is set";
             if (problem) reportViolation(finding(`${describe(args)} ${where}: ${problem}`, required, "deploy the image by the digest the build pushed (repository@sha256:…)"));
         });
@@ -99,7 +107,7 @@ export const allowedRegistries: ResourceValidationPolicy = {
     },
     validateResource: forTypes("allowed-registries", IMAGE_TYPES, (args, reportViolation) => {
         const { allowedRegistries: allowed } = args.getConfig<{ allowedRegistries: string[] }>();
-        eachImage(args, (where, image) => {
+        eachImage("allowed-registries", args, (where, image) => {
             if (typeof image !== "string" || registryAllowed(image, allowed)) return;
             reportViolation(finding(`${describe(args)} ${where}: image "${image}" comes from ${repositoryOf(image)}`,
                 `images from ${allowed.join(", ")}`,

@@ -17,6 +17,13 @@ describe("values unknown at preview", () => {
         assert.equal(result.violations.filter((v) => v.message.startsWith("can't run")).length, 0);
     });
 
+    it("do not hide the known values beside them: a :latest init container is refused at preview while the main image is unknown", async () => {
+        const d = resource("kubernetes:apps/v1:Deployment", "inference", deploymentProps([container({ image: UNKNOWN })], [container({ name: "warm", image: "busybox:latest" })]));
+        const result = await check([d]);
+        assert.deepEqual(result.violations.filter((v) => v.policyName === "image-pinned").map((v) => [v.enforcementLevel, /initContainer "warm": image "busybox:latest" uses the mutable tag/.test(v.message)]), [["mandatory", true]]);
+        assert.match(result.violations.find((v) => v.policyName === "preview-unknowns")?.message ?? "", /spec.template.spec.containers.0.image \(image-pinned, allowed-registries\)/);
+    });
+
     it("say nothing when every value is known", async () => {
         const result = await check([resource("kubernetes:apps/v1:Deployment", "inference", deploymentProps())]);
         assert.deepEqual(result.violations.filter((v) => v.policyName === "preview-unknowns"), []);
