@@ -103,7 +103,8 @@ export const k8sNodeCapacity: StackValidationPolicy = {
             const wanted = readKnown(() => (hpa ? objectAt(hpa.props.spec)?.maxReplicas : objectAt(workload.props.spec)?.replicas));
             if (!wanted.known || typeof wanted.value !== "number") continue;
             const capacity = pools.reduce((total, p) => total + replicasPerNode(p.pool.platform, p.shape as NodeShape, request) * (p.pool.maxNodes ?? 0), 0);
-            if (wanted.value <= capacity) continue;
+            // No replica fits at all: k8s-node-fit reports that cause, once.
+            if (wanted.value <= capacity || capacity === 0) continue;
             const source = hpa ? `${describe(hpa)} may scale to ${wanted.value} replicas` : `spec.replicas is ${wanted.value}`;
             const nodes = pools.map((p) => `${p.pool.maxNodes} × ${p.type} (${replicasPerNode(p.pool.platform, p.shape as NodeShape, request)} per node)`).join(" + ");
             reportViolation(finding(

@@ -85,8 +85,10 @@ describe("node fit and capacity (issue 11)", () => {
         assert.deepEqual(podRequestOf(pod), { cpuMillis: 2000, memoryMiB: 1536 });
     });
 
-    it("fails a replica that fits no node of the stack's pools, suggesting types that fit", async () => {
-        const result = await check([nodeGroup("m6i.large", 10), deployment("2", "4Gi")]);
+    it("fails a replica that fits no node of the stack's pools, suggesting types that fit, as one finding", async () => {
+        const hpa = resource("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "autoscaler", { spec: { minReplicas: 2, maxReplicas: 20, scaleTargetRef: { kind: "Deployment", name: "inference" } } });
+        const result = await check([nodeGroup("m6i.large", 10), deployment("2", "4Gi"), hpa]);
+        assert.deepEqual(messagesOf(result, "k8s-node-capacity"), [], "capacity does not repeat the node-fit cause");
         const [message] = messagesOf(result, "k8s-node-fit");
         assert.match(message, /Deployment "inference" requests cpu 2 \/ memory 4Gi per replica, but aws:eks\/nodeGroup:NodeGroup "nodes"'s m6i.large \(2 vCPU \/ 8Gi\) leaves pods cpu \d+m/);
         assert.match(message, /Fix: use a node type that fits, e.g. m6i.xlarge/);
