@@ -1,5 +1,11 @@
 import type { ServerResponse } from "node:http";
-import type { Rejection } from "../data-plane/rejection";
+
+/** What a refusal at the socket writes (a data-plane Rejection is one). */
+export interface SocketRefusal {
+    statusCode: number;
+    headers: Record<string, string>;
+    body: string;
+}
 
 /**
  * Admission control for the model routes: at most `limit` requests are handled at once, from arrival to
@@ -29,9 +35,9 @@ export class ConcurrencyLimit {
 }
 
 /** A refusal written straight to the socket: no parsing, routing, serialization or logging on the way. */
-export function refuseAtSocket(response: ServerResponse, rejection: Rejection): void {
-    const body = rejection.body;
-    response.writeHead(rejection.statusCode, { ...rejection.headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+export function refuseAtSocket(response: ServerResponse, refusal: SocketRefusal): void {
+    const body = refusal.body;
+    response.writeHead(refusal.statusCode, { ...refusal.headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) });
     response.end(body);
 }
 
