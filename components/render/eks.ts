@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../backends/aws-artifacts";
 import { EksCluster } from "../backends/eks";
-import { KubernetesWorkload } from "../backends/kubernetes";
 import { MODEL_SYNC_IMAGES } from "../backends/kubernetes-objects";
 import { podServiceAccountName, stackScopedName } from "../naming";
 import type { Platform } from "../spec";
 import { childOf, type RenderContext, type Rendered } from "./context";
-import { nodeArchitecture, scheduleHpaMinimum, type BaselineWiring } from "./kubernetes";
+import { nodeArchitecture, renderWorkload, type BaselineWiring } from "./kubernetes";
 
 type EksPlatform = Extract<Platform, { backend: "eks" }>;
 
@@ -35,20 +34,12 @@ export function renderEks(ctx: RenderContext, platform: EksPlatform, wiring?: Ba
             : undefined,
         stack: ctx.stack,
     }, childOf(ctx));
-    const workload = new KubernetesWorkload(`${ctx.name}-workload`, {
-        service: { ...service, name: ctx.kubernetesName }, settings: platform.kubernetes, provider: cluster.provider, image, serviceAccountName: serviceAccount, stack: ctx.stack,
+    return renderWorkload(ctx, {
+        settings: platform.kubernetes, cluster, image, serviceAccount,
         modelBucket: {
             url: pulumi.interpolate`s3://${artifacts.modelBucket.bucket}`, cloud: "aws",
             syncImage: readsBucket ? ctx.artifacts.awsMirror(platform.region, "model-sync", MODEL_SYNC_IMAGES.aws, architecture) : undefined,
         },
-        extraEnv: wiring?.env,
-    }, childOf(ctx));
-    scheduleHpaMinimum(ctx, workload.namespaceName, cluster.provider, image, scheduleOpts);
-    return {
-        url: workload.url, image, kubeconfig: cluster.kubeconfig,
-        resourceNames: {
-            repository: artifacts.repository.name, modelBucket: artifacts.modelBucket.bucket, cluster: cluster.clusterName,
-            namespace: workload.namespaceName, deployment: workload.deploymentName,
-        },
-    };
+        names: { repository: artifacts.repository.name, modelBucket: artifacts.modelBucket.bucket },
+    }, wiring, scheduleOpts);
 }

@@ -1,11 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GkeCluster, GkePodIdentity } from "../backends/gke";
-import { KubernetesWorkload } from "../backends/kubernetes";
 import { MODEL_SYNC_IMAGES } from "../backends/kubernetes-objects";
 import { podServiceAccountName } from "../naming";
 import type { Platform } from "../spec";
 import { childOf, type RenderContext, type Rendered } from "./context";
-import { nodeArchitecture, scheduleHpaMinimum, type BaselineWiring } from "./kubernetes";
+import { nodeArchitecture, renderWorkload, type BaselineWiring } from "./kubernetes";
 
 type GkePlatform = Extract<Platform, { backend: "gke" }>;
 
@@ -32,21 +31,14 @@ export function renderGke(ctx: RenderContext, platform: GkePlatform, wiring?: Ba
             workloadPool: cluster.workloadPool,
         }, childOf(ctx))
         : undefined;
-    const workload = new KubernetesWorkload(`${ctx.name}-workload`, {
-        service: { ...service, name: ctx.kubernetesName }, settings: platform.kubernetes, provider: cluster.provider, image, serviceAccountName: serviceAccount, stack: ctx.stack,
+    return renderWorkload(ctx, {
+        settings: platform.kubernetes, cluster, image, serviceAccount,
         modelBucket: {
             url: pulumi.interpolate`gs://${artifacts.modelBucket.name}`, cloud: "gcp",
             syncImage: readsBucket ? ctx.artifacts.gcpMirror(platform.region, platform.project, "model-sync", MODEL_SYNC_IMAGES.gcp, architecture) : undefined,
         },
         serviceAccountAnnotations: identity?.serviceAccountAnnotations,
-        extraEnv: wiring?.env,
-    }, childOf(ctx, { dependsOn: identity ? [identity] : [] }));
-    scheduleHpaMinimum(ctx, workload.namespaceName, cluster.provider, image, scheduleOpts);
-    return {
-        url: workload.url, image, kubeconfig: cluster.kubeconfig,
-        resourceNames: {
-            repository: artifacts.repository.repositoryId, modelBucket: artifacts.modelBucket.name, cluster: cluster.clusterName,
-            namespace: workload.namespaceName, deployment: workload.deploymentName,
-        },
-    };
+        dependsOn: identity ? [identity] : [],
+        names: { repository: artifacts.repository.repositoryId, modelBucket: artifacts.modelBucket.name },
+    }, wiring, scheduleOpts);
 }
