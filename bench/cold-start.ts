@@ -4,6 +4,7 @@
 // server — process spawn until the first 200 from POST /predict;
 // Lambda — spawn of a fresh node process until the handler has answered one Function URL invocation.
 import { spawn } from "node:child_process";
+import * as os from "node:os";
 import * as path from "node:path";
 import { freePort, repoRoot, spawnNode, waitForStatus } from "../tools/load/processes";
 import { median, round } from "../tools/load/stats";
@@ -22,6 +23,10 @@ export interface ColdStartResult {
     cpus: string;
     /** How often each code-cache outcome occurred over the runs, e.g. {"used": 10}. */
     code_cache?: Record<string, number>;
+    /** CPU the bench process itself used per instrumented run (median): what the harness takes from the machine. */
+    harness_cpu_ms?: number;
+    /** 1-minute load average when the runs started and ended. */
+    loadavg?: [number, number];
 }
 
 export interface ColdStartOptions {
@@ -56,7 +61,12 @@ function referenceRun(kind: "server" | "lambda", options: ColdStartOptions, extr
     });
 }
 
-function summarize(runs: number[], reference: number[], marks: Marks[], cpus: string | undefined): ColdStartResult {
+const cpuMs = (): number => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+};
+
+function summarize(runs: number[], reference: number[], marks: Marks[], cpus: string | undefined, harnessCpu: number[], loadStart: number): ColdStartResult {
     const mid = median(runs);
     const refMid = median(reference);
     return {
@@ -66,6 +76,8 @@ function summarize(runs: number[], reference: number[], marks: Marks[], cpus: st
         vs_reference: round(mid / refMid, 3),
         phases: breakdown(marks),
         cpus: cpus ?? "all",
+        harness_cpu_ms: round(median(harnessCpu), 1),
+        loadavg: [round(loadStart), round(os.loadavg()[0])],
         code_cache: marks.reduce<Record<string, number>>((counts, m) => ({ ...counts, [m.code_cache ?? "none"]: (counts[m.code_cache ?? "none"] ?? 0) + 1 }), {}),
     };
 }
@@ -74,13 +86,17 @@ export async function serverColdStart(options: ColdStartOptions): Promise<ColdSt
     const times: number[] = [];
     const reference: number[] = [];
     const marks: Marks[] = [];
+    const harnessCpu: number[] = [];
+    const loadStart = os.loadavg()[0];
     for (let i = 0; i < options.runs; i++) {
         const port = await freePort();
+        const cpuBefore = cpuMs();
         const start = epochNow();
         const proc = spawnNode(options.entry, { ...options.env, PORT: String(port) }, [], options.cpus, ["-r", MARKS_PRELOAD]);
         try {
             await waitForStatus(proc, `http://127.0.0.1:${port}/predict`, "POST", options.predictBody, 30_000);
             const seen = epochNow();
+            harnessCpu.push(cpuMs() - cpuBefore);
             times.push(seen - start);
             const line = await proc.stderrLine((l) => l.startsWith("startup-marks "));
             marks.push({ spawn: start, seen, ...JSON.parse(line.slice("startup-marks ".length)) });
@@ -90,7 +106,7 @@ export async function serverColdStart(options: ColdStartOptions): Promise<ColdSt
         reference.push(await referenceRun("server", options, { COLD_START_BODY: options.predictBody }));
         options.onRun(i + 1);
     }
-    return summarize(times, reference, marks, options.cpus);
+    return summarize(times, reference, marks, options.cpus, harnessCpu, loadStart);
 }
 
 /** API Gateway v2 / Function URL event (payload format 2.0) for POST `rawPath` with a JSON body. */
@@ -130,12 +146,16 @@ export async function lambdaColdStart(options: ColdStartOptions): Promise<ColdSt
     const reference: number[] = [];
     const marks: Marks[] = [];
     const event = JSON.stringify(functionUrlEvent("/predict", options.predictBody));
+    const harnessCpu: number[] = [];
+    const loadStart = os.loadavg()[0];
     for (let i = 0; i < options.runs; i++) {
+        const cpuBefore = cpuMs();
         const start = epochNow();
         const proc = spawnNode(path.join(__dirname, "lambda-invoke.cjs"), { ...options.env, LAMBDA_EVENT: event }, [options.entry], options.cpus);
         try {
             const line = await proc.stdoutLine((l) => l.startsWith('{"status"'));
             const seen = epochNow();
+            harnessCpu.push(cpuMs() - cpuBefore);
             const report = JSON.parse(line) as InvokeReport;
             if (report.status !== 200) throw new Error(`Lambda handler answered ${report.status}: ${report.body}`);
             times.push(seen - start);
@@ -146,5 +166,5 @@ export async function lambdaColdStart(options: ColdStartOptions): Promise<ColdSt
         reference.push(await referenceRun("lambda", options, { COLD_START_EVENT: event }));
         options.onRun(i + 1);
     }
-    return summarize(times, reference, marks, options.cpus);
+    return summarize(times, reference, marks, options.cpus, harnessCpu, loadStart);
 }

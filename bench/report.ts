@@ -154,7 +154,7 @@ export function formatTables(results: BenchResults): string {
     if (cold.length > 0) {
         parts.push(
             markdownTable(
-                ["cold start", "median ms", "outside reference median ms", "vs reference", "runs", "min ms", "max ms", "measured process on cores", "V8 code cache"],
+                ["cold start", "median ms", "outside reference median ms", "vs reference", "runs", "min ms", "max ms", "measured process on cores", "V8 code cache", "bench CPU per run ms", "load 1-min"],
                 cold.map(([name, c]) => [
                     name,
                     fmt(c.median, 1),
@@ -165,6 +165,8 @@ export function formatTables(results: BenchResults): string {
                     fmt(Math.max(...c.runs), 1),
                     c.cpus,
                     Object.entries(c.code_cache ?? {}).map(([k, n]) => `${k} ×${n}`).join(", "),
+                    c.harness_cpu_ms === undefined ? "" : fmt(c.harness_cpu_ms, 1),
+                    c.loadavg ? c.loadavg.map((l) => fmt(l, 2)).join(" → ") : "",
                 ]),
             ),
         );
@@ -204,4 +206,21 @@ export function formatTables(results: BenchResults): string {
         );
     }
     return parts.join("\n\n");
+}
+
+export const DOCS_BEGIN = "<!-- bench:results:begin (written by npm run bench -- --update-docs) -->";
+export const DOCS_END = "<!-- bench:results:end -->";
+
+/** `page` with the text between the bench markers replaced by this run's tables; throws when a marker is missing. */
+export function withResults(page: string, results: BenchResults, verdict: string): string {
+    const begin = page.indexOf(DOCS_BEGIN);
+    const end = page.indexOf(DOCS_END);
+    if (begin < 0 || end < begin) throw new Error(`docs page lacks the markers ${DOCS_BEGIN} … ${DOCS_END}`);
+    const m = results.machine;
+    const header = [
+        `Run of ${results.measured_at} (${results.mode} mode), ${m.cpus} × ${m.cpu_model}, node ${m.node}, load average ${m.loadavg.join(" / ")} at the start and ${m.loadavg_after.join(" / ")} at the end.`,
+        "",
+        `**${verdict}**`,
+    ].join("\n");
+    return `${page.slice(0, begin + DOCS_BEGIN.length)}\n${header}\n\n${formatTables(results)}\n${page.slice(end)}`;
 }

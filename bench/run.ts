@@ -10,7 +10,7 @@ import { imageSize } from "./image-size";
 import { ensureServiceBuilt, lambdaEntry, progress, runHttpCase, runRawCase, serverEntry, serviceEnv } from "./execute";
 import { featureRows, loadMetadata, singlePredictBodies } from "../tools/load/bodies";
 import { repoRoot } from "../tools/load/processes";
-import { combineRounds, computeRatios, evaluateTargets, formatTables, type BenchResults, type CaseResult } from "./report";
+import { combineRounds, computeRatios, evaluateTargets, formatTables, withResults, type BenchResults, type CaseResult } from "./report";
 import { parseSettings, USAGE } from "./settings";
 import { round } from "../tools/load/stats";
 
@@ -90,7 +90,13 @@ async function main(): Promise<void> {
     console.log(formatTables(report));
     console.log(`\nload average ${loadBefore.map((l) => l.toFixed(2)).join(" ")} at the start, ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} at the end (${os.cpus().length} cores)`);
     const missed = report.targets.filter((t) => !t.met);
-    console.log(missed.length === 0 ? `VERDICT: all ${report.targets.length} targets met` : `VERDICT: ${missed.length} of ${report.targets.length} targets missed: ${missed.map((t) => t.name).join("; ")}`);
+    const verdict = missed.length === 0 ? `VERDICT: all ${report.targets.length} targets met` : `VERDICT: ${missed.length} of ${report.targets.length} targets missed: ${missed.map((t) => t.name).join("; ")}`;
+    console.log(verdict);
+    if (settings.updateDocs) {
+        const page = path.join(repoRoot, "docs", "performance.md");
+        fs.writeFileSync(page, withResults(fs.readFileSync(page, "utf8"), report, verdict));
+        progress(`wrote the tables into ${path.relative(repoRoot, page)}`);
+    }
     progress(`wrote ${path.join(settings.outDir, "latest.json")} and latest.svg`);
 }
 

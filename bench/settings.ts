@@ -21,6 +21,8 @@ export interface BenchSettings {
     modelDir: string;
     /** Case names to run; empty runs them all. */
     only: string[];
+    /** Write the result tables into docs/performance.md between its bench markers. */
+    updateDocs: boolean;
 }
 
 const MODE_DEFAULTS: Record<BenchSettings["mode"], Pick<BenchSettings, "rounds" | "durationSec" | "warmupSec" | "coldRuns">> = {
@@ -42,7 +44,8 @@ export const USAGE = `npm run bench -- [options]
   --log-level LEVEL     service LOG_LEVEL during the load (default warn)
   --model-dir DIR       model.onnx + metadata.json (default: the model the service serves by default)
   --out DIR             where latest.json and latest.svg go (default bench/results)
-  --only a,b            run only these cases (ratios and targets need their inputs)`;
+  --only a,b            run only these cases (ratios and targets need their inputs)
+  --update-docs         write the tables into docs/performance.md (between its bench:results markers)`;
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
     if (raw === undefined) return fallback;
@@ -67,6 +70,7 @@ export function parseSettings(argv: string[], repoRoot: string): BenchSettings {
             "model-dir": { type: "string" },
             out: { type: "string" },
             only: { type: "string", default: "" },
+            "update-docs": { type: "boolean", default: false },
         },
     });
     if (values.mode !== "full" && values.mode !== "short") throw new Error(`--mode must be full or short, got ${values.mode}`);
@@ -84,5 +88,6 @@ export function parseSettings(argv: string[], repoRoot: string): BenchSettings {
         outDir: path.resolve(values.out ?? path.join(repoRoot, "bench", "results")),
         modelDir: path.resolve(values["model-dir"] ?? path.join(repoRoot, "services", "inference", DEFAULT_MODEL_SUBDIR)),
         only: values.only.split(",").map((s) => s.trim()).filter(Boolean),
+        updateDocs: values["update-docs"],
     };
 }

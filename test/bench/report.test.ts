@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { ColdStartResult } from "../../bench/cold-start";
 import { arrivalSchedule } from "../../tools/load/open-loop";
-import { combineRounds, computeRatios, evaluateTargets, formatTables, type BenchResults, type CaseResult } from "../../bench/report";
+import { combineRounds, computeRatios, DOCS_BEGIN, DOCS_END, evaluateTargets, formatTables, withResults, type BenchResults, type CaseResult } from "../../bench/report";
 
 function caseResult(name: string, rowsPerRequest: number, throughput: number, p99 = 1, rss = 100): CaseResult {
     return {
@@ -92,9 +92,37 @@ describe("bench report", () => {
         const text = formatTables(results);
         assert.match(text, /\| predict-single \| 1 \| 3,000 \| 3,000 \| 1\.50 \| 3\.00 \| 6\.00 \| 120\.0 \| 0\.75x \| 0\.150x \| 0 \|/);
         assert.match(text, /\| predict-batch \| 128 \| 500 \| 64,000 \| .* \| {2}\| 0\.100x \| 0 \|/);
-        assert.match(text, /\| server \| 280\.0 \| 275\.0 \| 1\.018x \| 3 \| 270\.0 \| 290\.0 \| all \| used ×3 \|/);
+        assert.match(text, /\| server \| 280\.0 \| 275\.0 \| 1\.018x \| 3 \| 270\.0 \| 290\.0 \| all \| used ×3 \| {2}\| {2}\|/);
         assert.match(text, /\| node start \(to first user code\) \| 40\.0 \(CPU 35\.0\) → 42 \|/);
         assert.match(text, /\| predict throughput vs bare node:http \| >= 0\.9x \| 0\.75 \| \*\*MISSED\*\* \|/);
+    });
+});
+
+describe("bench results in the docs", () => {
+    const results: BenchResults = {
+        measured_at: "2026-01-01T00:00:00.000Z",
+        machine: { cpus: 2, cpu_model: "test", node: "v20", loadavg: [0.5, 0.4, 0.3], loadavg_after: [0.6, 0.4, 0.3] },
+        mode: "full",
+        settings: {},
+        cases,
+        cold_start_ms: {},
+        ratios: {},
+        targets: [],
+    };
+
+    it("replaces only the text between the markers", () => {
+        const page = `# Performance\n\nbefore\n${DOCS_BEGIN}\nold tables\n${DOCS_END}\nafter\n`;
+        const updated = withResults(page, results, "VERDICT: all 0 targets met");
+        assert.ok(updated.startsWith(`# Performance\n\nbefore\n${DOCS_BEGIN}\nRun of 2026-01-01T00:00:00.000Z (full mode)`));
+        assert.ok(updated.endsWith(`${DOCS_END}\nafter\n`));
+        assert.doesNotMatch(updated, /old tables/);
+        assert.match(updated, /\*\*VERDICT: all 0 targets met\*\*/);
+        assert.match(updated, /\| predict-single \| 1 \|/);
+        assert.equal(withResults(updated, results, "VERDICT: x"), withResults(page, results, "VERDICT: x"), "a second run rewrites the same section");
+    });
+
+    it("refuses a page without the markers", () => {
+        assert.throws(() => withResults("# Performance\n", results, "v"), /lacks the markers/);
     });
 });
 
