@@ -8,4 +8,5 @@ export const WRONG_STACKS: { fixture: string; file: string; policyConfig: string
     ["oversized-pods", "prod-aws", "k8s-container-resources"],
     ["public-service", "staging", "cloudrun-public-invoker"],
     ["public-http-api", "dev", "api-route-auth"],
+    ["public-eks-endpoint", "prod-aws", "eks-endpoint-access"],
 ].map(([fixture, policyConfig, policy]) => ({ fixture, file: path.join(__dirname, "fixtures", `Pulumi.${fixture}.yaml`), policyConfig, policy }));
