@@ -74,4 +74,5 @@ function describeStack(stack: string, config: Record<string, string>, source: st
     return { stack, backend: platform.backend, cloud: cloudOfBackend(platform.backend, baseline?.backend), region: platform.region, ...(project ? { project } : {}), warnings };
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+// exitCode, not process.exit(): exiting at once would cut a large --json plan written to a pipe at 64 KiB.
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
