@@ -12,7 +12,9 @@ export interface BenchResults {
 /**
  * predict-single is the case that matches one user request. The benchmark drives all the machine's
  * cores, so one core serves throughput/cpus requests per second, and a core counts as
- * `vcpuPerBenchCore` cloud vCPUs.
+ * `vcpuPerBenchCore` cloud vCPUs. When the run has predict-single-1core (the server alone on one core, the
+ * load generator on another), that is one core's throughput measured directly and is taken instead: the
+ * all-cores case shares its cores with the generator and understates a core.
  *
  * The warm p99 comes from predict-single-half-load when the run has it: that case is measured at half
  * of the maximum throughput, close to the 60% utilisation the autoscalers aim for, while a saturated
@@ -29,10 +31,11 @@ export function serviceFacts(bench: BenchResults, a: Assumptions): ServiceFacts 
         throw new Error("benchmark results have no predict-single case");
     }
     const halfLoad = bench.cases.find((c) => c.name === "predict-single-half-load");
+    const oneCore = bench.cases.find((c) => c.name === "predict-single-1core");
     const cpuMsPerRequest = (bench.machine.cpus * 1000) / single.throughput_rps;
     return {
         measuredAt: bench.measured_at,
-        rpsPerVcpu: single.throughput_rps / bench.machine.cpus / a.vcpuPerBenchCore,
+        rpsPerVcpu: (oneCore ? oneCore.throughput_rps : single.throughput_rps / bench.machine.cpus) / a.vcpuPerBenchCore,
         warmDurationMs: Math.min(single.latency_ms.p50, cpuMsPerRequest),
         warmP99Ms: Math.min(single.latency_ms.p99, halfLoad?.latency_ms.p99 ?? Number.POSITIVE_INFINITY),
         peakRssMb: single.peak_rss_mb,

@@ -30,6 +30,12 @@ describe("advisor capacity model", () => {
         assert.equal(facts.warmP99Ms, 20);
     });
 
+    it("takes one core's throughput from predict-single-1core when the run has it", () => {
+        const pinned = bench(4);
+        pinned.cases.push({ name: "predict-single-1core", throughput_rps: 300, latency_ms: { p50: 2, p99: 6 }, peak_rss_mb: 400 });
+        assert.equal(serviceFacts(pinned, DEFAULT_ASSUMPTIONS).rpsPerVcpu, 300);
+    });
+
     it("strips queueing from a loaded p50 using Little's law (2 cores / 400 rps = 5 ms per request)", () => {
         assert.equal(serviceFacts(bench(50), DEFAULT_ASSUMPTIONS).warmDurationMs, 5);
     });
