@@ -11,6 +11,10 @@ const VARIANTS: Record<string, Record<string, string>> = {
     "hybrid-eks": { "aws:region": "us-east-1", "model-serving:backend": "hybrid", "model-serving:hybridBaseline": "eks", "model-serving:residency": "us" },
     "scheduled-run": { "gcp:region": "us-central1", "gcp:project": "acme", "model-serving:backend": "cloudrun", "model-serving:scalingSchedule": JSON.stringify(["evening 2 0 18 * * 1-5", "night 0 0 23 * * *"]) },
     "scheduled-eks": { "aws:region": "us-east-1", "model-serving:backend": "eks", "model-serving:modelSource": "bucket", "model-serving:scalingSchedule": JSON.stringify(["evening 2 0 18 * * 1-5"]) },
+    "scheduled-hybrid": {
+        "gcp:region": "us-central1", "gcp:project": "acme", "model-serving:backend": "hybrid", "model-serving:hybridBaseline": "gke", "model-serving:gkeMode": "standard",
+        "model-serving:modelSource": "bucket", "model-serving:scalingSchedule": JSON.stringify(["evening 2 0 18 * * 1-5"]),
+    },
     "scheduled-lambda": { "aws:region": "us-east-1", "model-serving:backend": "lambda", "model-serving:lambdaEndpoint": "http-api", "model-serving:scalingSchedule": JSON.stringify(["evening 2 0 18 * * 1-5"]) },
 };
 
