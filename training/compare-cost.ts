@@ -1,7 +1,7 @@
 // `npm run model:compare-cost`: inference cost per row of two model versions through onnxruntime-node, raw
 // session.run in-process (no HTTP, no JSON), single rows and batches of 128, interleaved in one run so both
 // versions see the same machine load. Sessions are built exactly as the service builds them (ORT_* variables).
-// Rows: real sales (--data, features derived from each model's own metadata tables) or seeded in-range rows.
+// Rows: real sales (--data, features derived from each model's own metadata tables) or the load tools' seeded in-range rows.
 // Writes training/results/compare-cost.json and .svg; prints the ratio candidate / baseline per case.
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -10,12 +10,12 @@ import * as ort from "onnxruntime-node";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { parseConfig } from "../services/inference/src/config";
+import { featureRows } from "../tools/load/bodies";
 import { sessionOptions } from "../services/inference/src/model/loader";
 import { integerFlag, parseCliArgs, runCli } from "./cli";
 import { readSalesCsv } from "./csv";
 import { columnsOf, saleFeatures } from "./features";
 import { DEFAULT_MODEL_DIR, readMetadata } from "./metadata";
-import { createRandom } from "./split";
 import { median } from "./stats";
 
 const USAGE = `usage: npm run model:compare-cost -- [--data <csv>] [--baseline <dir>] [--candidate <dir>] [--rounds N] [--ms N]
@@ -23,8 +23,8 @@ const USAGE = `usage: npm run model:compare-cost -- [--data <csv>] [--baseline <
   --data <csv>        real sales to run (recommended); without it, seeded rows inside each input's range
   --baseline <dir>    default services/inference/models/property-valuation/1
   --candidate <dir>   default services/inference/models/property-valuation/2
-  --rounds <n>        alternating rounds per case, 1 … 50 (default 7); the median round is reported
-  --ms <n>            milliseconds per model per round, 100 … 10000 (default 700)`;
+  --rounds <n>        alternating rounds per case, 1 … 500 (default 41); the median of the rounds' ratios is reported
+  --ms <n>            milliseconds per model per round, 50 … 10000 (default 200)`;
 
 export const BATCH_SIZES = [1, 128] as const;
 const OUT_DIR = path.join(__dirname, "results");
@@ -39,13 +39,7 @@ interface Loaded {
 /** Rows for one model: the same houses for every model, cut to the columns its metadata lists. */
 function rowsFor(modelDir: string, data: string | undefined, count: number): number[][] {
     const metadata = readMetadata(modelDir);
-    if (data === undefined) {
-        const random = createRandom(1);
-        return Array.from({ length: count }, () => metadata.features.map((f) => {
-            const v = f.min + random() * (f.max - f.min);
-            return f.integer ? Math.round(v) : v;
-        }));
-    }
+    if (data === undefined) return featureRows(metadata.features, count);
     const columns = columnsOf(metadata.features.map((f) => f.name));
     const rows: number[][] = [];
     for (const sale of readSalesCsv(data).sales) {
@@ -131,8 +125,8 @@ export async function compareCostCommand(argv: string[]): Promise<void> {
         console.log(USAGE);
         return;
     }
-    const rounds = integerFlag("rounds", args.rounds as string | undefined, 7, 1, 50);
-    const ms = integerFlag("ms", args.ms as string | undefined, 700, 100, 10000);
+    const rounds = integerFlag("rounds", args.rounds as string | undefined, 41, 1, 500);
+    const ms = integerFlag("ms", args.ms as string | undefined, 200, 50, 10000);
     const data = args.data as string | undefined;
     const baselineDir = path.resolve((args.baseline as string | undefined) ?? path.join(DEFAULT_MODEL_DIR, "..", "1"));
     const candidateDir = path.resolve((args.candidate as string | undefined) ?? DEFAULT_MODEL_DIR);
