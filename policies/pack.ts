@@ -12,6 +12,7 @@ import { k8sReplicaBounds } from "./limits/replicas";
 import { scheduledCapacityBounds } from "./limits/schedule";
 import { dataResidency, replicationResidency } from "./locality/policies";
 import { scheduleResidency } from "./locality/schedule";
+import { alarmsPresent, canaryShare } from "./rollout/canary";
 import { bucketEncrypted, bucketPrivate } from "./secure-defaults/buckets";
 import { containerSecurityContext } from "./secure-defaults/containers";
 import { eksEndpointAccess, eksSecretsEncryption } from "./secure-defaults/eks";
@@ -66,6 +67,9 @@ export const policies: Policies = [
     k8sServiceType,
     eksEndpointAccess,
     eksSecretsEncryption,
+    // rollout
+    canaryShare,
+    alarmsPresent,
     // Last: reports, once per resource, what the resource policies above could not check at preview.
     previewUnknowns,
 ].map(withStrictConfig);

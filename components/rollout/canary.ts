@@ -54,12 +54,14 @@ export interface ReplicaSplit {
 export function replicaSplit(scaling: ReplicaBounds, percent: number): ReplicaSplit {
     const share = percent / 100;
     const clamp = (value: number, low: number, high: number) => Math.min(Math.max(value, low), high);
+    // Halves go to the stable side: the canary is the one at risk.
+    const canaryCount = (total: number) => Math.ceil(total * share - 0.5);
     const minTotal = Math.max(1, scaling.min);
     // One pod each at the least: with a floor of 1 the two sides together run 2.
-    const canaryMin = minTotal === 1 ? 1 : clamp(Math.round(minTotal * share), 1, minTotal - 1);
+    const canaryMin = minTotal === 1 ? 1 : clamp(canaryCount(minTotal), 1, minTotal - 1);
     const stableMin = Math.max(1, minTotal - canaryMin);
     const maxTotal = Math.max(scaling.max, stableMin + canaryMin);
-    const canaryMax = clamp(Math.round(maxTotal * share), canaryMin, maxTotal - stableMin);
+    const canaryMax = clamp(canaryCount(maxTotal), canaryMin, maxTotal - stableMin);
     return { stable: { min: stableMin, max: maxTotal - canaryMax }, canary: { min: canaryMin, max: canaryMax } };
 }
 

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CANARY_PERCENT_ANNOTATION } from "../../policies/platform/rollout";
 import type { KubernetesSettings, ServiceSpec } from "../spec";
 import { canaryServiceSpec, replicaSplit } from "./canary";
 import { canaryDeploymentSpec, httpRouteSpec, trackAutoscalerSpec, trackName, trackServiceName, type Track } from "./kubernetes";
@@ -47,7 +48,8 @@ export class KubernetesRollout extends pulumi.ComponentResource {
             const served = canaryServiceSpec(service, canary);
             const metadata = { name: trackName(service.name, "canary"), namespace: args.namespace, labels: args.labelsFor(served) };
             const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
-                metadata,
+                // The share asked for: pods only approximate it (the policy pack reads it here).
+                metadata: { ...metadata, annotations: { [CANARY_PERCENT_ANNOTATION]: String(canary.percent) } },
                 spec: canaryDeploymentSpec(args.deploymentSpecFor(served), service.name),
             }, { ...child, dependsOn: args.dependsOn });
             new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-autoscaler`, {

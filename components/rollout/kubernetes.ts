@@ -1,4 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
+import { CANARY_SUFFIX } from "../../policies/platform/rollout";
 import type { ReplicaBounds } from "./canary";
 
 /**
@@ -20,7 +21,7 @@ export type Track = "stable" | "canary";
 
 /** Name of one side's Deployment, HPA and (with a Gateway) Service: the stable side keeps the service's name. */
 export function trackName(serviceName: string, track: Track): string {
-    return track === "stable" ? serviceName : `${serviceName}-canary`;
+    return track === "stable" ? serviceName : `${serviceName}${CANARY_SUFFIX}`;
 }
 
 /** Selector of the pods of every side: the Service's, the PDB's and the NetworkPolicy's. */

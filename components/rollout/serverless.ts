@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { CANARY_TAG } from "../../policies/platform/rollout";
 
 /**
  * The canary on the serverless backends, as plain data: Cloud Run traffic blocks between two named revisions and
@@ -10,7 +11,7 @@ const LATEST = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST";
 const REVISION = "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION";
 
 /** Tags of the two revisions: each is reachable at https://<tag>---<service host>. */
-export const CLOUD_RUN_TAGS = { stable: "stable", canary: "canary" } as const;
+export const CLOUD_RUN_TAGS = { stable: "stable", canary: CANARY_TAG } as const;
 
 /** One cloudrunv2 Service traffic target. */
 export interface CloudRunTrafficTarget {

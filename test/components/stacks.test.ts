@@ -3,12 +3,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { jurisdictionOf } from "../../policies/platform/regions";
 import { isUnknown, readStackConfigFile, renderStack, type RenderedResource, type RenderedStack } from "../../plan/render";
+import { crdModel, loadCrdModels } from "../rollout/crd-models";
 
 const stacksDir = path.resolve(__dirname, "../../stacks");
 const stackFiles = fs.readdirSync(stacksDir).filter((f) => /^Pulumi\..+\.ya?ml$/.test(f)).sort();
 
 /** Validates a rendered Kubernetes object with kubernetes-models (the Kubernetes OpenAPI schema); throws if invalid. */
 function validateKubernetesObject(resource: RenderedResource): void {
+    const custom = crdModel(resource.type);
+    if (custom) return new custom(resource.inputs).validate();
     const [, group, version, kind] = /^kubernetes:([^/]+)\/([^:]+):(.+)$/.exec(resource.type)!;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const models = require(`kubernetes-models/${group === "core" ? "" : `${group}/`}${version}`) as Record<string, new (data: unknown) => { validate(): void }>;
@@ -22,6 +25,7 @@ describe("stacks/", () => {
     const rendered = new Map<string, RenderedStack>();
     before(async function () {
         this.timeout(120000);
+        await loadCrdModels();
         for (const file of stackFiles) {
             const { stack, config } = readStackConfigFile(path.join(stacksDir, file));
             rendered.set(stack, await renderStack({ stack, config }));

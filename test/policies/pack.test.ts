@@ -16,9 +16,9 @@ describe("policy pack layout", () => {
         assert.match(index, /new PolicyPack\(packName, \{[^}]*policies[^}]*\}\)/);
     });
 
-    it("makes every policy mandatory except the two that inform: capacity headroom and preview unknowns", () => {
+    it("makes every policy mandatory except the three that inform: capacity headroom, canary share and preview unknowns", () => {
         assert.equal(packEnforcementLevel, "mandatory");
-        assert.deepEqual(policies.filter((p) => p.enforcementLevel !== "mandatory").map((p) => p.name), ["k8s-node-capacity", "preview-unknowns"]);
+        assert.deepEqual(policies.filter((p) => p.enforcementLevel !== "mandatory").map((p) => p.name), ["k8s-node-capacity", "canary-share", "preview-unknowns"]);
     });
 
     it("runs preview-unknowns last, after every policy that can note an unknown value", () => {

@@ -161,3 +161,37 @@ describe("rollout under mocks: Kubernetes (prod-aws on eks, prod-gcp on gke, pro
         assert.deepEqual(canaryLeftovers(rolledBack), []);
     });
 });
+
+describe("observability under mocks: every shipped stack renders its alarms and dashboard", () => {
+    const expected: Record<string, { alarms: [string, number]; dashboard: string }> = {
+        // 5xx share and p99 on the alias, throttles; Cloud Run: 5xx share, p99, 429/503 share; Kubernetes: one rule group.
+        dev: { alarms: ["aws:cloudwatch/metricAlarm:MetricAlarm", 3], dashboard: "aws:cloudwatch/dashboard:Dashboard" },
+        staging: { alarms: ["gcp:monitoring/alertPolicy:AlertPolicy", 3], dashboard: "gcp:monitoring/dashboard:Dashboard" },
+        ...Object.fromEntries(["prod-aws", "prod-gcp", "prod-eu", "prod-hybrid"].map((name) => [name, {
+            alarms: ["kubernetes:monitoring.coreos.com/v1:PrometheusRule", 1] as [string, number], dashboard: "kubernetes:core/v1:ConfigMap",
+        }])),
+    };
+    for (const [name, { alarms, dashboard }] of Object.entries(expected)) {
+        it(`${name}: ${alarms[1]} × ${alarms[0].split(":").pop()} and a ${dashboard.split(":").pop()} dashboard`, async () => {
+            const stack = await renderOf(name, shipped(name).config);
+            assert.equal(all(stack, alarms[0]).length, alarms[1]);
+            const dashboards = all(stack, dashboard).filter((r) => dashboard !== "kubernetes:core/v1:ConfigMap" || input(r, "metadata.labels.grafana_dashboard") === "1");
+            assert.equal(dashboards.length, 1);
+            if (alarms[0].endsWith("PrometheusRule")) {
+                const rules = (input(one(stack, alarms[0]), "spec.groups") as Array<{ rules: Array<{ alert: string; labels: Record<string, string> }> }>)[0].rules;
+                assert.deepEqual(rules.map((r) => r.alert), ["ModelServingErrorRate", "ModelServingLatencyP99", "ModelServingShedding", "ModelServingPodsNotReady"]);
+                assert.ok(rules.every((r) => r.labels.team === "ml-platform"), "routed by the stack's alertLabels");
+                assert.equal(all(stack, "kubernetes:monitoring.coreos.com/v1:PodMonitor").length, 1);
+            }
+        });
+    }
+
+    it("renders no alarm when a stack turns them off, but keeps the dashboard", async () => {
+        const stack = await renderOf("dev", { ...shipped("dev").config, "model-serving:alarms": "false" });
+        assert.equal(all(stack, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
+        assert.equal(all(stack, "aws:cloudwatch/dashboard:Dashboard").length, 0, "Lambda's dashboard comes with its alarms");
+        const k8s = await renderOf("prod-gcp", { ...shipped("prod-gcp").config, "model-serving:alarms": "false" });
+        assert.equal(all(k8s, "kubernetes:monitoring.coreos.com/v1:PrometheusRule").length, 0);
+        assert.equal(all(k8s, "kubernetes:core/v1:ConfigMap").filter((r) => input(r, "metadata.labels.grafana_dashboard") === "1").length, 1);
+    });
+});

@@ -30,6 +30,8 @@ describe("rollout: the canary as plain data", () => {
         assert.deepEqual(replicaSplit({ min: 3, max: 20 }, 10), { stable: { min: 2, max: 18 }, canary: { min: 1, max: 2 } });
         assert.deepEqual(replicaSplit({ min: 1, max: 5 }, 10), { stable: { min: 1, max: 4 }, canary: { min: 1, max: 1 } });
         assert.deepEqual(replicaSplit({ min: 10, max: 10 }, 50), { stable: { min: 5, max: 5 }, canary: { min: 5, max: 5 } });
+        // A half pod goes to the stable side.
+        assert.deepEqual(replicaSplit({ min: 3, max: 9 }, 50), { stable: { min: 2, max: 5 }, canary: { min: 1, max: 4 } });
         // minReplicas 0 still runs one pod each side: an HPA cannot scale to zero.
         assert.deepEqual(replicaSplit({ min: 0, max: 4 }, 25), { stable: { min: 1, max: 3 }, canary: { min: 1, max: 1 } });
     });
