@@ -49,7 +49,7 @@ describe("stacks/", () => {
             assert.ok(stack.resources.length > 5);
             assert.match(String(stack.outputs.url), /^https?:\/\//);
             assert.ok(["eks", "gke", "cloudrun", "lambda", "hybrid"].includes(String(stack.outputs.backend)));
-            assert.equal(stack.outputs.modelVersion, "1");
+            assert.equal(stack.outputs.modelVersion, "2");
             // Built by the stack and pinned by digest (issue 11).
             assert.match(String(stack.outputs.image), new RegExp(`/property-valuation-${stack.stack}(/property-valuation)?@sha256:[0-9a-f]{64}$`));
             assert.ok(Object.keys(stack.outputs.resourceNames as object).length >= 4);

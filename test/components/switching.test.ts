@@ -116,7 +116,7 @@ describe("moving a service between clouds is the backend key plus the provider's
             this.timeout(120000);
             const rendered = await renderStack(moved("dev", backend));
             assert.equal(rendered.outputs.backend, backend);
-            assert.equal(rendered.outputs.modelVersion, "1");
+            assert.equal(rendered.outputs.modelVersion, "2");
         });
     }
 

@@ -11,8 +11,10 @@ import { all, input, one } from "../components/helpers";
 
 const CANARY = { "model-serving:canaryModelVersion": "2", "model-serving:canaryPercent": "10" };
 
+/** A shipped stack as it was before model v2: stable on version 1, so these cases canary 2 against it (the v1 → v2 rollout). */
 function shipped(stack: string): { stack: string; config: Record<string, string> } {
-    return readStackConfigFile(path.join(__dirname, "..", "..", "stacks", `Pulumi.${stack}.yaml`));
+    const file = readStackConfigFile(path.join(__dirname, "..", "..", "stacks", `Pulumi.${stack}.yaml`));
+    return { ...file, config: { ...file.config, "model-serving:modelVersion": "1" } };
 }
 
 function renderOf(stack: string, config: Record<string, string>): Promise<RenderedStack> {
