@@ -3,7 +3,7 @@ import { describe, finding } from "../lib/policy";
 import { arrayAt, objectAt, readKnown } from "../lib/props";
 import * as t from "../lib/types";
 import { placementsOf } from "./locations";
-import { ResidencyConfig, residencyConfigSchema, residencyFix, residencyFrom, residencyProblem, residencyRequirement } from "./residency";
+import { regionsOfLocation, ResidencyConfig, residencyConfigSchema, residencyFix, residencyFrom, residencyProblem, residencyRequirement } from "./residency";
 
 export const dataResidency: ResourceValidationPolicy = {
     name: "data-residency",
@@ -14,6 +14,8 @@ export const dataResidency: ResourceValidationPolicy = {
         const residency = residencyFrom(args.getConfig<ResidencyConfig>());
         const placements = placementsOf(args);
         if (placements.length === 0) return args.notApplicable("the resource has no location of its own");
+        // One finding per cause: a subnet's zone in the region already reported for it is the same cause.
+        const reported = new Set<string>();
         for (const placement of placements) {
             if ("unknown" in placement) {
                 reportViolation(finding(`${describe(args)} ${placement.where}: ${placement.unknown}`, `a located resource names its location; ${residencyRequirement(residency)}`,
@@ -21,7 +23,10 @@ export const dataResidency: ResourceValidationPolicy = {
                 continue;
             }
             const problem = residencyProblem(placement.location, residency);
-            if (problem) reportViolation(finding(`${describe(args)} ${placement.where} ${problem}`, residencyRequirement(residency), residencyFix(residency)));
+            const regions = regionsOfLocation(placement.location).join(",");
+            if (!problem || reported.has(regions)) continue;
+            reported.add(regions);
+            reportViolation(finding(`${describe(args)} ${placement.where} ${problem}`, residencyRequirement(residency), residencyFix(residency)));
         }
     },
 };

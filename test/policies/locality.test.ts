@@ -108,6 +108,11 @@ describe("data locality: data-residency policy", () => {
         assert.match(messagesOf(await check([subnet], { "data-residency": eu }), "data-residency")[0], /availabilityZone "us-east-1a" is in us-east-1, which is in jurisdiction us, not eu/);
     });
 
+    it("reports a subnet whose region and zone are outside for one cause once, at the region", async () => {
+        const subnet = resource("aws:ec2/subnet:Subnet", "private-0", { region: "us-east-1", availabilityZone: "us-east-1a" }, { provider: aws("us-east-1") });
+        assert.deepEqual(messagesOf(await check([subnet], { "data-residency": eu }), "data-residency").map((m) => m.split(" is in")[0]), ['aws:ec2/subnet:Subnet "private-0" region "us-east-1"']);
+    });
+
     it("reports a Lambda whose region neither it nor its provider sets", async () => {
         const result = await check([resource("aws:lambda/function:Function", "fn", {}, { provider: aws() })], { "data-residency": { residency: "us" } });
         assert.match(messagesOf(result, "data-residency")[0], /neither the resource nor its provider sets a region/);
