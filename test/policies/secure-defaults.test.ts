@@ -77,6 +77,9 @@ describe("secure defaults: buckets", () => {
         const publicBucket = { ...s3, props: { ...s3.props, acl: "public-read" } };
         const result = await check([publicBucket, companion("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { ...blockAll, restrictPublicBuckets: false }), encryption("AES256")]);
         assert.match(messagesOf(result, "bucket-private")[0], /is not private: canned ACL "public-read" makes it public; .* leaves restrictPublicBuckets unset or false/);
+        // The fix keeps the rule: the message never points at the exemption list.
+        assert.match(messagesOf(result, "bucket-private")[0], /Fix: add a BucketPublicAccessBlock .* and remove the public ACL/);
+        assert.doesNotMatch(messagesOf(result, "bucket-private")[0], /publicBuckets/);
     });
 
     it("fails an S3 bucket without encryption configuration, and AES256 where KMS is required", async () => {
