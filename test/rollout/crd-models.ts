@@ -1,7 +1,7 @@
 /**
  * Schema models of the custom resources the program renders (prometheus-operator's PodMonitor and PrometheusRule,
- * Gateway API's HTTPRoute), from the same kubernetes-models family the core objects are validated with. The
- * packages are ES modules only, so they are loaded once, asynchronously, before the synchronous validation.
+ * Gateway API's HTTPRoute), from the same kubernetes-models family (and @kubernetes-models/validate 4) the core
+ * objects are validated with; versions whose engines accept Node 20. Loaded once, before the synchronous validation.
  */
 type Model = new (data: unknown) => { validate(): void };
 
