@@ -39,6 +39,8 @@ export class ModelService extends pulumi.ComponentResource {
     public readonly region: string;
     /** Served model version. */
     public readonly modelVersion: string;
+    /** The canary beside it (version, share of requests); undefined without one. */
+    public readonly canary?: { modelVersion: string; percent: number };
     /** Image reference the main workload runs: repository@sha256:… when built by this stack. */
     public readonly image: pulumi.Output<string>;
     /** Kubeconfig of a new cluster (secret), so other stacks can deploy into it; undefined otherwise. */
@@ -65,6 +67,7 @@ export class ModelService extends pulumi.ComponentResource {
         this.backend = platform.backend;
         this.region = platform.region;
         this.modelVersion = service.model.version;
+        if (service.canary) this.canary = { modelVersion: service.canary.version, percent: service.canary.percent };
         if (enable) servicesHolder.resource = new GcpProjectServices(`${name}-apis`, { project: project!, services: apis }, { parent: this });
 
         // Cloud resources keep the name they were created with (renamedFrom); Kubernetes objects take the current one.
@@ -78,6 +81,7 @@ export class ModelService extends pulumi.ComponentResource {
         this.registerOutputs({
             url: this.url, image: this.image, backend: this.backend, region: this.region, modelVersion: this.modelVersion, resourceNames: this.resourceNames,
             ...(this.overflowUrl ? { overflowUrl: this.overflowUrl } : {}),
+            ...(this.canary ? { canary: this.canary } : {}),
         });
     }
 }

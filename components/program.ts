@@ -18,6 +18,8 @@ export interface ProgramOutputs {
     region: string;
     /** Served model version. */
     modelVersion: string;
+    /** While a canary runs: its model version and share of requests (docs/rollout.md). */
+    canary?: { modelVersion: string; percent: number };
     /** Names of the main resources (registry, bucket, cluster / function / service, …). */
     resourceNames: pulumi.Output<Record<string, string>>;
 }
@@ -55,6 +57,7 @@ export function modelServingProgram(opts: { configFile?: string } = {}): Program
         backend: service.backend,
         region: service.region,
         modelVersion: service.modelVersion,
+        ...(service.canary ? { canary: service.canary } : {}),
         resourceNames: service.resourceNames,
     };
 }

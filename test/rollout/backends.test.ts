@@ -42,6 +42,8 @@ describe("rollout under mocks: Lambda (stacks/Pulumi.dev.yaml)", () => {
         assert.deepEqual(input(alias, "routingConfig"), { additionalVersionWeights: { "1": 0.1 } });
         const fn = one(stack, "aws:lambda/function:Function");
         assert.equal(input(fn, "environment.variables.MODEL_VERSION"), "2", "the published configuration is the canary's");
+        assert.deepEqual(stack.outputs.canary, { modelVersion: "2", percent: 10 });
+        assert.equal(stack.outputs.modelVersion, "1");
         const alarms = all(stack, "aws:cloudwatch/metricAlarm:MetricAlarm");
         const canaryAlarms = alarms.filter((a) => JSON.stringify(input(a, "metricQueries")).includes('"ExecutedVersion":"1"'));
         assert.equal(canaryAlarms.length, 2, "5xx share and p99 on the canary version");
@@ -58,6 +60,7 @@ describe("rollout under mocks: Lambda (stacks/Pulumi.dev.yaml)", () => {
             assert.equal(input(alias, "routingConfig"), undefined, what);
             assert.equal(input(one(stack, "aws:lambda/function:Function"), "environment.variables.MODEL_VERSION"), version, what);
             assert.deepEqual(canaryLeftovers(stack), [], what);
+            assert.ok(!("canary" in stack.outputs), `${what}: no canary output`);
         }
     });
 });
