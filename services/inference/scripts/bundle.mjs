@@ -51,10 +51,13 @@ await esbuild.build({
 // service directory one level up (src/config.ts).
 const work = path.join(outdir, ".compiled-schemas");
 const generator = path.join(outdir, "compile-schemas.cjs");
+/** A valid /predict body for the default model, from the schema step (the service's strict metadata reader). */
+let body;
 try {
     await esbuild.build({ ...common, entryPoints: ["scripts/compile-schemas.ts"], outfile: generator, external });
     execFileSync(process.execPath, [generator, path.join(work, "out"), path.join(serviceDir, "models")], { stdio: "inherit", env: { ...process.env, LOG_LEVEL: "silent" } });
     await esbuild.build({ ...common, entryPoints: [path.join(work, "out", "index.js")], outfile: path.join(outdir, "compiled-schemas.js") });
+    body = fs.readFileSync(path.join(work, "out", "predict-body.json"), "utf8");
 } finally {
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(generator, { force: true });
@@ -65,9 +68,6 @@ fs.copyFileSync(path.join(serviceDir, "scripts", "load-bundle.cjs"), path.join(o
 fs.writeFileSync(path.join(outdir, "server.js"), '"use strict";\nrequire("./load-bundle.cjs")("server");\n');
 fs.writeFileSync(path.join(outdir, "lambda.js"), '"use strict";\nmodule.exports = require("./load-bundle.cjs")("lambda");\n');
 
-// A valid /predict body for the bundled model: the middle of every feature's range.
-const metadata = JSON.parse(fs.readFileSync(path.join(serviceDir, "models", "property-valuation", "1", "metadata.json"), "utf8"));
-const body = JSON.stringify(Object.fromEntries(metadata.features.map((f) => [f.name, f.integer ? Math.round((f.min + f.max) / 2) : (f.min + f.max) / 2])));
 for (const entry of ["server", "lambda"]) {
     execFileSync(process.execPath, [path.join(serviceDir, "scripts", "write-code-cache.cjs"), entry, outdir], { stdio: "inherit", env: { ...process.env, CODE_CACHE_BODY: body } });
 }

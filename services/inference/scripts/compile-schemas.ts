@@ -1,7 +1,8 @@
 // Build step (run by scripts/bundle.mjs): builds the app once per bundled model with the schema recorder of
 // src/compiled-schemas.ts switched on, and writes the standalone code of every validator and serializer it
 // compiled, plus an index that files them under their keys, into the directory given as argv[2]. The bundle step
-// then turns that index into dist/compiled-schemas.js. Usage: node <this, bundled> <out dir> <models dir>
+// then turns that index into dist/compiled-schemas.js. It also writes predict-body.json, a valid /predict body of
+// the default model, read through the service's own metadata loader. Usage: node <this, bundled> <out dir> <models dir>
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { recordCompiledSchemas } from "../src/compiled-schemas";
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { buildApp } = require("../src/app") as typeof import("../src/app");
     const { parseConfig } = require("../src/config") as typeof import("../src/config");
-    const { loadMetadata } = require("../src/model/loader") as typeof import("../src/model/loader");
+    const { loadMetadata, warmupRow } = require("../src/model/loader") as typeof import("../src/model/loader");
+    const { DEFAULT_MODEL_DIR } = require("../src/config") as typeof import("../src/config");
     /* eslint-enable @typescript-eslint/no-require-imports */
     const modelDirs = fs
         .readdirSync(modelsDir)
@@ -47,6 +49,10 @@ async function main(): Promise<void> {
         "",
     ].join("\n");
     fs.writeFileSync(path.join(outDir, "index.js"), index);
+    // A valid /predict body for the default model (the warm-up row), for the code-cache run that follows.
+    const metadata = loadMetadata(DEFAULT_MODEL_DIR);
+    const row = warmupRow(metadata);
+    fs.writeFileSync(path.join(outDir, "predict-body.json"), JSON.stringify(Object.fromEntries(metadata.features.map((f, i) => [f.name, row[i]]))));
     console.log(`compiled ${code.validators.size} validators and ${code.serializers.size} serializers for ${modelDirs.length} model(s)`);
 }
 

@@ -1,7 +1,7 @@
 // Build step (scripts/bundle.mjs): starts an entry of the freshly built dist/ once, sends it one /predict, and has
 // dist/load-bundle.cjs write the V8 code cache of everything compiled up to that answer. Usage:
 //   node scripts/write-code-cache.cjs server|lambda <dist dir>
-// $CODE_CACHE_BODY is the /predict body (a valid instance of the bundled model).
+// $CODE_CACHE_BODY is the /predict body (a valid instance of the default model, from scripts/compile-schemas.ts).
 "use strict";
 const { spawn } = require("node:child_process");
 const http = require("node:http");
