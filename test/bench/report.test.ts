@@ -63,7 +63,7 @@ describe("bench report", () => {
         const verdicts = Object.fromEntries(targets.map((t) => [t.name, [t.measured, t.met]]));
         assert.deepEqual(verdicts, {
             "predict throughput vs bare node:http": [0.75, false],
-            "predict p99 at half of max throughput": [4.5, true],
+            "predict p99 at half of the single-core max (open loop, pinned)": [4.5, true],
             "/predict 128-row batch rows/s vs raw batched session.run (same core)": [0.1, false],
             "server spawn → first 200 (median)": [140, true],
             "server cold start vs outside reference": [0.933, true],
