@@ -23,6 +23,7 @@ const KEY_INPUTS: Record<string, string[]> = {
     "kubernetes:core/v1:Service": ["metadata.namespace", "spec.type", "spec.ports"],
     "kubernetes:policy/v1:PodDisruptionBudget": ["spec.minAvailable", "spec.maxUnavailable"],
     "kubernetes:helm.sh/v3:Release": ["chart", "version", "namespace"],
+    "docker-build:index:Image": ["target", "platforms", "exports.0.registry.names", "dockerfile.location", "dockerfile.inline"],
 };
 
 /** A value at a dotted path ("a.0.b"), or undefined. */

@@ -7,10 +7,15 @@ export type ImageTarget = "server" | "lambda";
 /** The CPU architectures the service is built for. */
 export type ImageArchitecture = "x86_64" | "arm64";
 
+/**
+ * Build paths relative to the project directory (where Pulumi runs the program and its providers), so the inputs
+ * are the same on every machine and only a content change (the provider's context hash) rebuilds.
+ */
+const ROOT = path.resolve(__dirname, "..", "..");
 /** Repository root: the build context (npm workspaces share the root lockfile). */
-export const BUILD_CONTEXT = path.resolve(__dirname, "..", "..");
+export const BUILD_CONTEXT = ".";
 /** The one Dockerfile of the service, both targets. */
-export const DOCKERFILE = path.join(BUILD_CONTEXT, "services", "inference", "Dockerfile");
+export const DOCKERFILE = "services/inference/Dockerfile";
 
 /** The build platform for an architecture; explicit, so the image never inherits the build machine's. */
 export function imagePlatform(architecture: ImageArchitecture): "linux/amd64" | "linux/arm64" {
@@ -24,7 +29,7 @@ export function digestReference(repository: string, digest: string): string {
 }
 
 /** An empty build context (its .dockerignore excludes everything) for builds that only re-push an upstream image. */
-export const EMPTY_CONTEXT = path.join(__dirname, "mirror-context");
+export const EMPTY_CONTEXT = path.relative(ROOT, path.join(__dirname, "mirror-context")).split(path.sep).join("/");
 
 /** Registry login for the push: the registry host and a short-lived credential from the cloud provider. */
 export interface RegistryLogin {

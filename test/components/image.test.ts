@@ -53,7 +53,8 @@ describe("service image built and pushed inside pulumi up (issue 11)", () => {
             names: ["123456789012.dkr.ecr.us-east-1.amazonaws.com/property-valuation-test"], pushByDigest: true, ociMediaTypes: false,
         });
         assert.match(String(input(build, "dockerfile.location")), /services\/inference\/Dockerfile$/);
-        assert.equal(input(build, "context.location"), path.resolve(__dirname, "../.."), "the repository root is the context");
+        assert.equal(input(build, "context.location"), ".", "the repository root (the project directory) is the context");
+        assert.ok(fs.existsSync(path.resolve(__dirname, "../..", String(input(build, "dockerfile.location")))));
         const registry = input(build, "registries.0") as Record<string, unknown>;
         assert.deepEqual([registry.address, registry.username], ["123456789012.dkr.ecr.us-east-1.amazonaws.com", "AWS"], "an ECR token from the provider");
         assert.equal(registry.password, "[secret]");
