@@ -7,6 +7,7 @@ import * as path from "node:path";
 import type { HttpCase, RawCase } from "./cases";
 import { runLoad } from "../tools/load/generator";
 import { summarize, type LoadSummary } from "../tools/load/load-result";
+import { processCpuMs } from "../tools/load/cpu";
 import { MIB, processMemory } from "../tools/load/memory";
 import { freePort, repoRoot, spawnNode, waitForStatus, type SpawnedNode } from "../tools/load/processes";
 import { round } from "../tools/load/stats";
@@ -61,7 +62,7 @@ export async function startServer(c: HttpCase, settings: BenchSettings): Promise
     return { proc, url };
 }
 
-function toCaseResult(c: HttpCase | RawCase, load: Omit<LoadSummary, "ok">, rssMb: number): CaseResult {
+function toCaseResult(c: HttpCase | RawCase, load: Omit<LoadSummary, "ok">, rssMb: number, cpuMsPerRequest: number): CaseResult {
     return {
         name: c.name,
         description: c.description,
@@ -73,6 +74,7 @@ function toCaseResult(c: HttpCase | RawCase, load: Omit<LoadSummary, "ok">, rssM
         requests: load.requests,
         failures: load.failures,
         duration_s: round(load.duration_s, 2),
+        cpu_ms_per_request: round(cpuMsPerRequest, 3),
     };
 }
 
@@ -88,17 +90,24 @@ export async function runHttpCase(c: HttpCase, settings: BenchSettings, done: re
             ...(c.bodyEncoding ? { bodyEncoding: c.bodyEncoding } : {}),
         };
         await runLoad({ loop: "closed", ...base, durationSec: settings.warmupSec }, c.generatorCpus);
+        const pid = proc.child.pid as number;
         let rate: number | undefined;
         if (c.pacedAt) {
             const reference = done.find((d) => d.name === c.pacedAt?.of);
             if (!reference) throw new Error(`${c.name} paces at a fraction of ${c.pacedAt.of}, which has not run`);
             rate = reference.throughput_rps * c.pacedAt.fraction;
         }
+        // The server's CPU over the measured load: the pinned generator's own start-up happens before its first
+        // request, so it adds idle server time, not server CPU. Requests still in flight when the load stops are
+        // served but not counted, so the figure leans high by up to connections/requests (a few % at 5 s).
+        const cpuBefore = processCpuMs(pid);
         const load = rate === undefined
             ? await runLoad({ loop: "closed", ...base, durationSec: settings.durationSec }, c.generatorCpus)
             : await runLoad({ loop: "open", ...base, ratePerSec: rate, durationSec: settings.durationSec }, c.generatorCpus);
+        const cpuMs = processCpuMs(pid) - cpuBefore;
         if (load.sendLagP99Ms !== undefined && load.sendLagP99Ms > 1) progress(`    note: the generator sent p99 ${round(load.sendLagP99Ms)} ms behind schedule`);
-        return toCaseResult(c, summarize(load, `${c.name} ${url}${c.path}`), processMemory(proc.child.pid as number).peakRssBytes / MIB);
+        const summary = summarize(load, `${c.name} ${url}${c.path}`);
+        return toCaseResult(c, summary, processMemory(pid).peakRssBytes / MIB, cpuMs / summary.ok);
     } finally {
         await proc.stop();
     }
@@ -109,8 +118,8 @@ export async function runRawCase(c: RawCase, settings: BenchSettings): Promise<C
     const proc = spawnNode(path.join(__dirname, "raw-session.ts"), c.env ?? {}, args, c.cpus);
     try {
         const line = await proc.stdoutLine((l) => l.startsWith("{"));
-        const raw = JSON.parse(line) as Omit<LoadSummary, "ok"> & { peak_rss_mb: number };
-        return toCaseResult(c, raw, raw.peak_rss_mb);
+        const raw = JSON.parse(line) as Omit<LoadSummary, "ok"> & { peak_rss_mb: number; cpu_ms_per_request: number };
+        return toCaseResult(c, raw, raw.peak_rss_mb, raw.cpu_ms_per_request);
     } finally {
         await proc.stop();
     }

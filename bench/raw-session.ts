@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 50; i++) await session.run({ features: inputs[i % inputs.length] }); // warm-up
 
     const latencies: number[] = [];
+    const cpuBefore = process.cpuUsage();
     const start = performance.now();
     let now = start;
     for (let i = 0; now - start < durationMs; i++) {
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
         latencies.push(now - before);
     }
     const durationS = (now - start) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     console.log(
         JSON.stringify({
             requests: latencies.length,
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
             throughput_rps: latencies.length / durationS,
             latency_ms: latencyPercentiles(latencies),
             peak_rss_mb: processMemory(process.pid).peakRssBytes / MIB,
+            cpu_ms_per_request: (cpu.user + cpu.system) / 1000 / latencies.length,
         }),
     );
 }

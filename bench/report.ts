@@ -16,6 +16,8 @@ export interface CaseResult {
     requests: number;
     failures: number;
     duration_s: number;
+    /** CPU time of the measured process per answered request (all its threads): steadier than throughput on a shared machine. */
+    cpu_ms_per_request?: number;
 }
 
 export interface Target {
@@ -114,6 +116,7 @@ export function combineRounds(rounds: readonly (readonly CaseResult[])[]): CaseR
             requests: runs.reduce((n, c) => n + c.requests, 0),
             failures: runs.reduce((n, c) => n + c.failures, 0),
             duration_s: round(runs.reduce((n, c) => n + c.duration_s, 0), 2),
+            ...(runs.every((c) => c.cpu_ms_per_request !== undefined) ? { cpu_ms_per_request: round(mid((c) => c.cpu_ms_per_request as number), 3) } : {}),
         };
     });
 }
@@ -131,6 +134,11 @@ export function formatTables(results: BenchResults): string {
     // Each case is set against the raw session.run case with as many rows per call.
     const rawFor = (c: CaseResult): CaseResult | undefined =>
         results.cases.find((r) => r.name.startsWith("raw-session") && r.rows_per_request === c.rows_per_request);
+    // Raw session.run CPU per call over this case's CPU per request: the rows/s ratio a core of its own would give.
+    const cpuVsRaw = (c: CaseResult): string => {
+        const raw = rawFor(c);
+        return raw?.cpu_ms_per_request && c.cpu_ms_per_request ? `${fmt(raw.cpu_ms_per_request / c.cpu_ms_per_request, 3)}x` : "";
+    };
     const caseRows = results.cases.map((c) => [
         c.name,
         String(c.rows_per_request),
@@ -142,11 +150,13 @@ export function formatTables(results: BenchResults): string {
         fmt(c.peak_rss_mb, 1),
         bare && c.rows_per_request === 1 ? `${fmt(c.throughput_rps / bare.throughput_rps, 2)}x` : "",
         rawFor(c) ? `${fmt(c.rows_per_sec / (rawFor(c) as CaseResult).rows_per_sec, 3)}x` : "",
+        c.cpu_ms_per_request === undefined ? "" : fmt(c.cpu_ms_per_request, 3),
+        cpuVsRaw(c),
         String(c.failures),
     ]);
     const parts = [
         markdownTable(
-            ["case", "rows/req", "req/s", "rows/s", "p50 ms", "p90 ms", "p99 ms", "peak RSS MB", "req/s vs bare", "rows/s vs raw, same rows/call", "failures"],
+            ["case", "rows/req", "req/s", "rows/s", "p50 ms", "p90 ms", "p99 ms", "peak RSS MB", "req/s vs bare", "rows/s vs raw, same rows/call", "CPU ms/req", "raw CPU / this CPU, same rows/call", "failures"],
             caseRows,
         ),
     ];

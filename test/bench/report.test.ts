@@ -31,10 +31,10 @@ function cold(median: number, referenceMedian: number, runs = [median]): ColdSta
 }
 
 const cases = [
-    caseResult("raw-session", 1, 20000, 0.1, 80),
+    { ...caseResult("raw-session", 1, 20000, 0.1, 80), cpu_ms_per_request: 0.05 },
     caseResult("raw-session-batch", 128, 5000, 0.3, 80),
     caseResult("bare-node-http", 1, 4000, 3, 90),
-    caseResult("predict-single", 1, 3000, 6, 120),
+    { ...caseResult("predict-single", 1, 3000, 6, 120), cpu_ms_per_request: 0.33 },
     caseResult("predict-single-half-load", 1, 1500, 4.5, 130),
     caseResult("predict-batch", 128, 500, 20, 210),
     caseResult("v2-infer", 1, 2700, 7, 125),
@@ -90,8 +90,8 @@ describe("bench report", () => {
             targets: evaluateTargets(cases, computeRatios(cases), { server: cold(280, 275) }),
         };
         const text = formatTables(results);
-        assert.match(text, /\| predict-single \| 1 \| 3,000 \| 3,000 \| 1\.50 \| 3\.00 \| 6\.00 \| 120\.0 \| 0\.75x \| 0\.150x \| 0 \|/);
-        assert.match(text, /\| predict-batch \| 128 \| 500 \| 64,000 \| .* \| {2}\| 0\.100x \| 0 \|/);
+        assert.match(text, /\| predict-single \| 1 \| 3,000 \| 3,000 \| 1\.50 \| 3\.00 \| 6\.00 \| 120\.0 \| 0\.75x \| 0\.150x \| 0\.330 \| 0\.152x \| 0 \|/);
+        assert.match(text, /\| predict-batch \| 128 \| 500 \| 64,000 \| .* \| {2}\| 0\.100x \| {2}\| {2}\| 0 \|/);
         assert.match(text, /\| server \| 280\.0 \| 275\.0 \| 1\.018x \| 3 \| 270\.0 \| 290\.0 \| all \| used ×3 \| {2}\| {2}\|/);
         assert.match(text, /\| node start \(to first user code\) \| 40\.0 \(CPU 35\.0\) → 42 \|/);
         assert.match(text, /\| predict throughput vs bare node:http \| >= 0\.9x \| 0\.75 \| \*\*MISSED\*\* \|/);
@@ -157,5 +157,8 @@ describe("bench rounds", () => {
         assert.equal(single.duration_s, 3);
         assert.equal(bare.throughput_rps, 3000);
         assert.equal(bare.latency_ms.p99, 4);
+        assert.equal("cpu_ms_per_request" in single, false, "no CPU figure when the rounds had none");
+        const withCpu = combineRounds([[{ ...rounds[0][0], cpu_ms_per_request: 0.4 }], [{ ...rounds[1][0], cpu_ms_per_request: 0.2 }], [{ ...rounds[2][0], cpu_ms_per_request: 0.3 }]]);
+        assert.equal(withCpu[0].cpu_ms_per_request, 0.3);
     });
 });
