@@ -19,10 +19,12 @@ async function main(): Promise<number> {
     // Cache on (the default) with random inputs: the LRU fills to its bound, which the memory check then covers.
     const server = await ServerProcess.start({ MODEL_DIR: modelDir });
     server.ignoreLogs();
-    // Mostly valid properties, one in ten made invalid, so the error path soaks too.
-    const valid = predictBodyStream(loadMetadata(modelDir));
+    // Mostly valid properties, one in ten with its first feature below its range, so the error path soaks too.
+    const metadata = loadMetadata(modelDir);
+    const valid = predictBodyStream(metadata);
+    const [first] = metadata.features;
     let sent = 0;
-    const mixedBody = (): string => (++sent % 10 === 0 ? JSON.stringify({ ...JSON.parse(valid()), unexpected_field: -1 }) : valid());
+    const mixedBody = (): string => (++sent % 10 === 0 ? JSON.stringify({ ...JSON.parse(valid()), [first.name]: first.min - 1 }) : valid());
     const rows: Array<{ window: number; perSecond: number; okP99Ms: number | null; rssMiB: number; rss: number }> = [];
     let socketErrors = 0;
     const statuses: Record<number, number> = {};
