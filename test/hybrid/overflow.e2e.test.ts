@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import { ServerProcess } from "../../tools/load/server-process";
+import { percentile } from "../../tools/load/stats";
 import { writeLinearModelDir } from "../service/fixtures/linear-model";
 import { EXAMPLE_PROPERTY } from "../service/helpers";
 
@@ -31,10 +32,7 @@ async function burst(url: string, total: number, concurrency: number): Promise<O
     return outcomes;
 }
 
-function p99(outcomes: Outcome[]): number {
-    const sorted = outcomes.map((o) => o.ms).sort((a, b) => a - b);
-    return sorted[Math.ceil(sorted.length * 0.99) - 1];
-}
+const p99 = (outcomes: Outcome[]): number => percentile(outcomes.map((o) => o.ms), 99);
 
 /** Pins every thread of a running process to one CPU, so each server has a core of its own to serve with. */
 function pinToCpu(server: ServerProcess, cpu: number): void {
