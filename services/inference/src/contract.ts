@@ -120,6 +120,7 @@ export const SERVICE_ENV = {
     overflowQueueThreshold: { kind: "integer", name: "OVERFLOW_QUEUE_THRESHOLD", min: 0, max: 100000, description: "hybrid: spill once this many requests are queued; default MAX_QUEUE_LENGTH" },
     overflowTimeoutMs: integer("OVERFLOW_TIMEOUT_MS", 1, 600000, 10000, "hybrid: longest a forwarded request may take"),
     overflowAuth: choice("OVERFLOW_AUTH", OVERFLOW_AUTH_MODES, "none", "hybrid: how forwarded requests authenticate to the overflow"),
+    secretsArn: text("SECRETS_ARN", undefined, "Lambda: ARN of the Secrets Manager secret (a JSON object NAME → value) read once at start; each NAME becomes an environment variable unless already set; unset = no secret environment"),
 } as const satisfies Record<string, EnvVariable>;
 
 /** Every variable name, in SERVICE_ENV order. */

@@ -4,6 +4,7 @@ import type { Context } from "aws-lambda";
 import type { DestinationStream } from "pino";
 import { buildApp } from "./app";
 import { parseConfig } from "./config";
+import { loadSecretEnv } from "./secrets";
 
 /**
  * Any HTTP front door's event: API Gateway REST (v1) and HTTP API (v2), a Function URL (v2 shape), or an ALB
@@ -41,9 +42,12 @@ export function frontDoorOf(event: HttpEvent): FrontDoor {
 /**
  * Starts loading the model now, in the Lambda init phase, and returns a handler that reuses it. Every
  * log line of an invocation carries `cold` (first invocation of this execution environment) and the
- * AWS request id. Rejects if the model cannot load, so the entry point can fail the init phase.
+ * AWS request id. Rejects if the model cannot load or the SECRETS_ARN secret cannot be read, so the entry point can
+ * fail the init phase.
  */
 export async function createLambdaHandler({ env, logStream }: LambdaHandlerOptions): Promise<LambdaHandler> {
+    // SECRETS_ARN's variables join the environment before anything reads it; a secret that cannot be read rejects.
+    const secrets = await loadSecretEnv(env);
     // One request at a time per environment, and frozen between invocations: event-loop delay means nothing here.
     const config = { ...parseConfig(env), maxEventLoopDelayMs: 0 };
     let invocation: { cold: boolean; awsRequestId?: string } = { cold: true };
@@ -52,6 +56,7 @@ export async function createLambdaHandler({ env, logStream }: LambdaHandlerOptio
         logger: { level: config.logLevel, ...(logStream ? { stream: logStream } : {}) },
         logBindings: () => ({ ...invocation }),
     });
+    if (secrets) app.log.info({ secretsArn: secrets.arn, variables: secrets.loaded, keptFromEnvironment: secrets.kept }, "secret environment loaded");
     await app.serving.loaded;
     const options = { decorateRequest: false, callbackWaitsForEmptyEventLoop: false, payloadAsStream: false } as const;
     type Options = typeof options & { albMultiValueHeaders?: boolean };

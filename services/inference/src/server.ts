@@ -6,6 +6,7 @@ import { loadOverflowModule } from "./data-plane/data-plane";
 import { parseConfig, type ServiceConfig } from "./config";
 import { bootLoggerChoice } from "./logging";
 import type { OverflowConfig } from "./overflow";
+import { loadSecretEnv, SecretEnvError, type SecretEnvResult } from "./secrets";
 
 const boot = bootLoggerChoice(process.env);
 const bootLogger = boot.stream ? pino({ name: "inference" }, boot.stream) : pino({ name: "inference" });
@@ -13,14 +14,19 @@ const bootLogger = boot.stream ? pino({ name: "inference" }, boot.stream) : pino
 async function main(): Promise<void> {
     let config: ServiceConfig;
     let overflow: OverflowConfig | undefined;
+    let secrets: SecretEnvResult | undefined;
     try {
+        // SECRETS_ARN (set by the Lambda backend; the same image honours it anywhere): its variables join the environment first.
+        secrets = await loadSecretEnv(process.env);
         config = parseConfig(process.env);
         // OVERFLOW_URL switches spilling on; without it, skip loading overflow.ts and the cloud auth SDKs it pulls in.
         if (process.env.OVERFLOW_URL?.trim()) overflow = loadOverflowModule().parseOverflowConfig(process.env, config.maxQueueLength);
     } catch (error) {
-        bootLogger.fatal({ err: error }, (error as Error).message);
+        // A config or secret problem is the whole message; a stack would only add the SDK's internals.
+        bootLogger.fatal(error instanceof SecretEnvError ? {} : { err: error }, (error as Error).message);
         process.exit(1);
     }
+    if (secrets) bootLogger.info({ secretsArn: secrets.arn, variables: secrets.loaded, keptFromEnvironment: secrets.kept }, "secret environment loaded");
 
     const app = await buildApp({ config, overflow }).catch((error: unknown) => {
         bootLogger.fatal({ err: error, modelDir: config.modelDir }, `cannot start: ${(error as Error).message}`);
