@@ -232,10 +232,21 @@ export function prometheusServerUrl(releaseName: string): string {
     return `http://${fullname}-server.${MONITORING_NAMESPACE}.svc`;
 }
 
+/**
+ * The chart takes the URL without its port and the port apart (it joins them as url:port); a URL without one
+ * means its scheme's default (kube-prometheus-stack listens on 9090, the prometheus chart's server on 80).
+ */
+export function adapterPrometheus(prometheusUrl: string): { url: string; port: number } {
+    const url = new URL(prometheusUrl);
+    const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+    url.port = "";
+    return { url: url.toString().replace(/\/$/, ""), port };
+}
+
 /** prometheus-adapter rules that expose inference_queue_length as a per-pod custom metric. */
 export function metricsAdapterValues(prometheusUrl: string): Record<string, unknown> {
     return {
-        prometheus: { url: prometheusUrl, port: 80 },
+        prometheus: adapterPrometheus(prometheusUrl),
         rules: {
             default: false,
             custom: [{

@@ -2,7 +2,7 @@ import { API_GATEWAY_HTTP_API, CLOUD_RUN, cloudRunSizeProblems, LAMBDA, lambdaSi
 import { allowedBy, describeResidency, regionsOf } from "../../policies/platform/regions";
 import { cpuMillis, memoryMiB, MiB } from "../../policies/platform/quantity";
 import { awsCron, scheduleProblems } from "../schedule/spec";
-import type { ClusterSource, Platform, ServiceSpec } from "../spec";
+import type { ClusterSource, KubernetesSettings, Platform, ServiceSpec } from "../spec";
 import { error, key, warning, type Finding } from "./findings";
 import { autopilotFindings, nodeFitFindings } from "./node-fit";
 
@@ -47,19 +47,34 @@ export function residencyFindings(service: ServiceSpec, region: string, cloud: "
 
 export function eksFindings(service: ServiceSpec, platform: Extract<Platform, { backend: "eks" }>): Finding[] {
     const { cluster } = platform.kubernetes;
+    const metrics = metricsPipelineFindings(service, platform.kubernetes);
     if (cluster.kind !== "new") {
         return service.model.artifact.source === "bucket"
-            ? [error([[key("modelSource"), "bucket"], clusterKey(cluster)], "needs the new EKS cluster (its Pod Identity agent grants the pods bucket read); use modelSource image with an existing cluster, or let the stack create the cluster")]
-            : [];
+            ? [...metrics, error([[key("modelSource"), "bucket"], clusterKey(cluster)], "needs the new EKS cluster (its Pod Identity agent grants the pods bucket read); use modelSource image with an existing cluster, or let the stack create the cluster")]
+            : metrics;
     }
-    return nodeFitFindings(service, { platform: "eks", typeKey: "nodeInstanceType", type: platform.nodeInstanceType, shape: platform.nodeShape, nodeCount: platform.nodeCount });
+    return [...metrics, ...nodeFitFindings(service, { platform: "eks", typeKey: "nodeInstanceType", type: platform.nodeInstanceType, shape: platform.nodeShape, nodeCount: platform.nodeCount })];
 }
 
 export function gkeFindings(service: ServiceSpec, platform: Extract<Platform, { backend: "gke" }>): Finding[] {
-    if (platform.kubernetes.cluster.kind !== "new") return [];
-    if (platform.gkeMode === "autopilot") return autopilotFindings(service);
-    return nodeFitFindings(service, { platform: "gke", typeKey: "nodeMachineType", type: platform.nodeMachineType, shape: platform.nodeShape, nodeCount: platform.nodeCount });
+    const metrics = metricsPipelineFindings(service, platform.kubernetes);
+    if (platform.kubernetes.cluster.kind !== "new") return metrics;
+    if (platform.gkeMode === "autopilot") return [...metrics, ...autopilotFindings(service)];
+    return [...metrics, ...nodeFitFindings(service, { platform: "gke", typeKey: "nodeMachineType", type: platform.nodeMachineType, shape: platform.nodeShape, nodeCount: platform.nodeCount })];
 }
+
+/**
+ * prometheusOperator says the cluster already runs a Prometheus (kube-prometheus-stack); installing the adapter's
+ * own beside it would scrape the pods twice and hold two copies of every series. The adapter should query that one.
+ */
+export function metricsPipelineFindings(service: ServiceSpec, kubernetes: KubernetesSettings): Finding[] {
+    if (!service.observability?.prometheusOperator || !kubernetes.installMetricsAdapter || !kubernetes.installPrometheus) return [];
+    return [warning([[key("prometheusOperator"), true], [key("installPrometheus"), true]],
+        `would run a second Prometheus beside the operator's; set ${key("installPrometheus")} false and ${key("prometheusUrl")} to the operator's Prometheus (kube-prometheus-stack: ${OPERATOR_PROMETHEUS_URL})`)];
+}
+
+/** kube-prometheus-stack's Prometheus Service when the chart is released as "kube-prometheus-stack" in monitoring. */
+export const OPERATOR_PROMETHEUS_URL = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
 
 export function cloudRunFindings(service: ServiceSpec, role: Role): Finding[] {
     const findings: Finding[] = [];

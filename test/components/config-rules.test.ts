@@ -111,6 +111,17 @@ describe("config rules: refused before anything is created, naming file, keys, v
             /model-serving:modelSource "bucket" and model-serving:kubeconfig "\[secret\]" needs the new EKS cluster/);
     });
 
+    it("warns when the adapter would install a second Prometheus beside the operator's, and not once it queries that one", () => {
+        const operator = { "model-serving:installMetricsAdapter": "true", "model-serving:prometheusOperator": "true" };
+        for (const stack of [eks, gke]) {
+            assert.match(parseStackConfig({ ...stack, ...operator }, SOURCE).warnings.join(),
+                /model-serving:prometheusOperator true and model-serving:installPrometheus true would run a second Prometheus beside the operator's; set model-serving:installPrometheus false and model-serving:prometheusUrl to the operator's Prometheus \(kube-prometheus-stack: http:\/\/kube-prometheus-stack-prometheus\.monitoring\.svc:9090\)/);
+            const queried = { ...stack, ...operator, "model-serving:installPrometheus": "false", "model-serving:prometheusUrl": "http://kube-prometheus-stack-prometheus.monitoring.svc:9090" };
+            assert.deepEqual(parseStackConfig(queried, SOURCE).warnings, []);
+        }
+        assert.deepEqual(parseStackConfig({ ...eks, "model-serving:prometheusOperator": "true" }, SOURCE).warnings, [], "no adapter, no Prometheus installed");
+    });
+
     it("warns when Lambda's reserved concurrency exceeds what the default account quota can reserve", () => {
         assert.match(parseStackConfig({ ...lambda, "model-serving:maxReplicas": "950" }, SOURCE).warnings.join(), /model-serving:maxReplicas 950 is Lambda reserved concurrency.*at most 900/);
     });

@@ -57,7 +57,7 @@ describe("first contact with the clouds (issue 17)", () => {
         assert.ok(waitsFor(stack, workload.urn, (urn) => urn === binding.urn), "the workload waits for the binding");
     });
 
-    it("prod-aws renders metrics-server, Cluster Autoscaler with its own Pod Identity role, and leaves desiredSize to it", async () => {
+    it("prod-aws renders metrics-server, Cluster Autoscaler with its own Pod Identity role, leaves desiredSize to it, and feeds the adapter from the operator's Prometheus", async () => {
         const stack = await renderFile("prod-aws");
         assert.ok(all(stack, "aws:eks/addon:Addon").some((a) => input(a, "addonName") === "metrics-server"));
         const autoscaler = all(stack, "kubernetes:helm.sh/v3:Release").find((r) => input(r, "chart") === "cluster-autoscaler")!;
@@ -68,8 +68,12 @@ describe("first contact with the clouds (issue 17)", () => {
         const policy = JSON.parse(clusterAutoscalerPolicy("c")) as { Statement: { Action: string[]; Condition?: unknown }[] };
         assert.deepEqual(policy.Statement[1].Condition, { StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/c": "owned" } }, "it may resize only this cluster's groups");
         assert.deepEqual(one(stack, "aws:eks/nodeGroup:NodeGroup").ignoreChanges, ["scalingConfig.desiredSize"]);
-        const prometheus = all(stack, "kubernetes:helm.sh/v3:Release").find((r) => input(r, "chart") === "prometheus");
-        assert.ok(prometheus, "a Prometheus the adapter can query");
+        // prod-aws runs kube-prometheus-stack (prometheusOperator): the adapter queries that Prometheus, not a second one.
+        const releases = all(stack, "kubernetes:helm.sh/v3:Release");
+        assert.equal(releases.find((r) => input(r, "chart") === "prometheus"), undefined);
+        const adapter = releases.find((r) => input(r, "chart") === "prometheus-adapter")!;
+        assert.deepEqual(input(adapter, "values.prometheus"), { url: "http://kube-prometheus-stack-prometheus.monitoring.svc", port: 9090 });
+        assert.ok(all(stack, "kubernetes:monitoring.coreos.com/v1:PodMonitor").length > 0, "which scrapes the pods through the PodMonitor");
     });
 
     it("gives configured roles cluster-admin through access entries and exports a kubeconfig with the profile and role", async () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import type { IContainer, IPodSpec } from "kubernetes-models/v1";
+import { adapterPrometheus } from "../../components/backends/kubernetes-objects";
 import { all, input, one, render } from "./helpers";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -94,6 +95,16 @@ describe("kubernetes workload (on eks and gke)", () => {
         assert.equal(input(prometheus, "namespace"), "monitoring");
         assert.equal(input(release, "repositoryOpts.repo"), "https://prometheus-community.github.io/helm-charts");
         assert.match(String(input(release, "values.rules.custom.0.seriesQuery")), /^inference_queue_length\{/);
+    });
+
+    it("points the adapter at a named Prometheus, with the port the chart wants apart from the URL, and installs none", async () => {
+        const releases = all(await render("gke", {
+            "model-serving:installMetricsAdapter": "true", "model-serving:installPrometheus": "false",
+            "model-serving:prometheusUrl": "http://kube-prometheus-stack-prometheus.monitoring.svc:9090",
+        }), "kubernetes:helm.sh/v3:Release");
+        assert.deepEqual(releases.map((r) => input(r, "chart")), ["prometheus-adapter"]);
+        assert.deepEqual(input(releases[0], "values.prometheus"), { url: "http://kube-prometheus-stack-prometheus.monitoring.svc", port: 9090 });
+        assert.deepEqual(adapterPrometheus("https://prometheus.example.com"), { url: "https://prometheus.example.com", port: 443 });
     });
 
     it("syncs a bucket-sourced model into the pod with an init container before the server starts", async () => {
