@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { SERVICE_ENV } from "../../services/inference/src/contract";
 import { physicalName, stackSlug } from "../naming";
 
 /**
@@ -17,7 +18,7 @@ import { physicalName, stackSlug } from "../naming";
 /** The config namespace holding the values: `secrets:<NAME>`, each set with `--secret`. */
 export const SECRETS_CONFIG_NAMESPACE = "secrets";
 /** The Lambda variable naming the Secrets Manager secret whose JSON object the handler loads into its environment at init. */
-export const SECRETS_ARN_ENV = "SECRETS_ARN";
+export const SECRETS_ARN_ENV = SERVICE_ENV.secretsArn.name;
 
 /** The values of `names`, as one secret output (never in the plan or the state in clear). */
 export function serviceSecretValues(names: readonly string[]): pulumi.Output<Record<string, string>> {

@@ -1,4 +1,5 @@
 import { CLOUD_RUN, LAMBDA } from "../../policies/platform/limits";
+import { SERVICE_ENV } from "../../services/inference/src/contract";
 import { cloudOf, regionsOf, RESIDENCY_AREAS, type Residency } from "../../policies/platform/regions";
 import { parseScheduleLines } from "../schedule/spec";
 import { BACKENDS, type Backend, type BaselinePlatform, type Platform, type ServiceSpec, type StackSpec } from "../spec";
@@ -19,10 +20,13 @@ export class ConfigError extends Error {
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Variables the component sets itself; a stack overriding them would break probes or draining. */
-const RESERVED_ENV = ["PORT", "MODEL_DIR", "MODEL_VERSION", "LOG_LEVEL", "SHUTDOWN_GRACE_SECONDS"];
+/**
+ * Variables the component sets itself: a stack overriding them would break probes, draining or the model served, or
+ * (SECRETS_ARN) point the function at a secret its role may not read; secretEnv is the way to add secrets.
+ */
+const RESERVED_ENV = [SERVICE_ENV.port, SERVICE_ENV.modelDir, SERVICE_ENV.bundledModelVersion, SERVICE_ENV.logLevel, SERVICE_ENV.shutdownGraceSeconds, SERVICE_ENV.secretsArn].map((v) => v.name);
 /** Set by a hybrid stack on its pods; other backends may still point OVERFLOW_URL at a copy they run elsewhere. */
-const HYBRID_RESERVED_ENV = ["OVERFLOW_URL", "OVERFLOW_QUEUE_THRESHOLD", "OVERFLOW_AUTH"];
+const HYBRID_RESERVED_ENV = [SERVICE_ENV.overflowUrl, SERVICE_ENV.overflowQueueThreshold, SERVICE_ENV.overflowAuth].map((v) => v.name);
 
 /**
  * Turns one stack's config (fully-qualified keys, values as Pulumi passes them: strings, arrays JSON-encoded) into a

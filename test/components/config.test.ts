@@ -105,6 +105,8 @@ describe("stack config → validated spec", () => {
         const spec = parseStackConfig({ ...lambda, "model-serving:env": '["CACHE_MAX_ENTRIES=500","GREETING=a=b"]' }, SOURCE);
         assert.deepEqual(spec.service.env, { CACHE_MAX_ENTRIES: "500", GREETING: "a=b" });
         assert.match(problemsOf({ ...lambda, "model-serving:env": '["PORT=1"]' })[0], /sets PORT, which the component sets itself/);
+        assert.match(problemsOf({ ...lambda, "model-serving:env": '["SECRETS_ARN=arn:aws:secretsmanager:us-east-1:1:secret:x"]' })[0], /sets SECRETS_ARN, which the component sets itself/);
+        assert.match(problemsOf({ ...lambda, "model-serving:secretEnv": '["SECRETS_ARN"]' })[0], /model-serving:secretEnv "SECRETS_ARN" is set by the component itself/);
         assert.match(problemsOf({ ...lambda, "model-serving:env": '"X=1"' })[0], /model-serving:env "\\"X=1\\"" is not a list of strings/);
     });
 

@@ -9,7 +9,9 @@ const path = require("node:path");
 
 const [entry, dist] = process.argv.slice(2);
 const body = process.env.CODE_CACHE_BODY;
-const env = { ...process.env, CODE_CACHE_WRITE: "1", LOG_LEVEL: "silent", HOST: "127.0.0.1" };
+// A build machine's SECRETS_ARN would make the probe read a secret (and fail without AWS access): the cache needs none.
+const { SECRETS_ARN: _unused, ...buildEnv } = process.env;
+const env = { ...buildEnv, CODE_CACHE_WRITE: "1", LOG_LEVEL: "silent", HOST: "127.0.0.1" };
 
 // Preloaded into the server: say which port it took (PORT=0), and after the first 200 has left, write the cache and exit.
 const SERVER_HOOK = `const http = require("node:http"); const emit = http.Server.prototype.emit;
