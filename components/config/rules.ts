@@ -63,18 +63,18 @@ export function gkeFindings(service: ServiceSpec, platform: Extract<Platform, { 
     return [...metrics, ...nodeFitFindings(service, { platform: "gke", typeKey: "nodeMachineType", type: platform.nodeMachineType, shape: platform.nodeShape, nodeCount: platform.nodeCount })];
 }
 
+/** kube-prometheus-stack's Prometheus Service when the chart is released as "kube-prometheus-stack" in monitoring. */
+const OPERATOR_PROMETHEUS_URL = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
+
 /**
  * prometheusOperator says the cluster already runs a Prometheus (kube-prometheus-stack); installing the adapter's
  * own beside it would scrape the pods twice and hold two copies of every series. The adapter should query that one.
  */
-export function metricsPipelineFindings(service: ServiceSpec, kubernetes: KubernetesSettings): Finding[] {
+function metricsPipelineFindings(service: ServiceSpec, kubernetes: KubernetesSettings): Finding[] {
     if (!service.observability?.prometheusOperator || !kubernetes.installMetricsAdapter || !kubernetes.installPrometheus) return [];
     return [warning([[key("prometheusOperator"), true], [key("installPrometheus"), true]],
         `would run a second Prometheus beside the operator's; set ${key("installPrometheus")} false and ${key("prometheusUrl")} to the operator's Prometheus (kube-prometheus-stack: ${OPERATOR_PROMETHEUS_URL})`)];
 }
-
-/** kube-prometheus-stack's Prometheus Service when the chart is released as "kube-prometheus-stack" in monitoring. */
-export const OPERATOR_PROMETHEUS_URL = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
 
 export function cloudRunFindings(service: ServiceSpec, role: Role): Finding[] {
     const findings: Finding[] = [];
