@@ -91,23 +91,29 @@ export async function runHttpCase(c: HttpCase, settings: BenchSettings, done: re
         };
         await runLoad({ loop: "closed", ...base, durationSec: settings.warmupSec }, c.generatorCpus);
         const pid = proc.child.pid as number;
-        let rate: number | undefined;
+        let paced: ((durationSec: number) => Parameters<typeof runLoad>[0]) | undefined;
         if (c.pacedAt) {
             const reference = done.find((d) => d.name === c.pacedAt?.of);
             if (!reference) throw new Error(`${c.name} paces at a fraction of ${c.pacedAt.of}, which has not run`);
-            rate = reference.throughput_rps * c.pacedAt.fraction;
+            const ratePerSec = reference.throughput_rps * c.pacedAt.fraction;
+            // A tail is a steady-state figure: the same paced load first, so that the young processes' JIT and heap
+            // growth are not in it (a fresh server's first 10 s under wrk2 read p99 ~540 ms, the next ~4 ms). wrk2
+            // warms up in a run of its own; the node open loop in the measuring process (runLoadHere).
+            if (settings.wrk2) await runLoad({ loop: "wrk2", binary: settings.wrk2, ...base, ratePerSec, durationSec: settings.warmupSec }, c.generatorCpus);
+            paced = (durationSec) => (settings.wrk2
+                ? { loop: "wrk2", binary: settings.wrk2, ...base, ratePerSec, durationSec }
+                : { loop: "open", ...base, ratePerSec, durationSec, warmupSec: settings.warmupSec });
         }
         // The server's CPU over the measured load: the pinned generator's own start-up happens before its first
         // request, so it adds idle server time, not server CPU. Requests still in flight when the load stops are
         // served but not counted, so the figure leans high by up to connections/requests (a few % at 5 s).
         const cpuBefore = processCpuMs(pid);
-        const load = rate === undefined
-            ? await runLoad({ loop: "closed", ...base, durationSec: settings.durationSec }, c.generatorCpus)
-            : await runLoad({ loop: "open", ...base, ratePerSec: rate, durationSec: settings.durationSec }, c.generatorCpus);
+        const load = await runLoad(paced ? paced(settings.durationSec) : { loop: "closed", ...base, durationSec: settings.durationSec }, c.generatorCpus);
         const cpuMs = processCpuMs(pid) - cpuBefore;
         if (load.sendLagP99Ms !== undefined && load.sendLagP99Ms > 1) progress(`    note: the generator sent p99 ${round(load.sendLagP99Ms)} ms behind schedule`);
         const summary = summarize(load, `${c.name} ${url}${c.path}`);
-        return toCaseResult(c, summary, processMemory(pid).peakRssBytes / MIB, cpuMs / summary.ok);
+        const measured = toCaseResult(c, summary, processMemory(pid).peakRssBytes / MIB, cpuMs / summary.ok);
+        return paced && settings.wrk2 ? { ...measured, description: `${c.description}; generator wrk2` } : measured;
     } finally {
         await proc.stop();
     }

@@ -228,7 +228,7 @@ export function withResults(page: string, results: BenchResults, verdict: string
     if (begin < 0 || end < begin) throw new Error(`docs page lacks the markers ${DOCS_BEGIN} … ${DOCS_END}`);
     const m = results.machine;
     const header = [
-        `Run of ${results.measured_at} (${results.mode} mode), ${m.cpus} × ${m.cpu_model}, node ${m.node}, load average ${m.loadavg.join(" / ")} at the start and ${m.loadavg_after.join(" / ")} at the end.`,
+        `Run of ${results.measured_at} (${results.mode} mode), ${m.cpus} × ${m.cpu_model}, node ${m.node}, load average ${m.loadavg.join(" / ")} at the start and ${m.loadavg_after.join(" / ")} at the end; open-loop generator: ${results.settings.open_loop_generator === "wrk2" ? "wrk2" : "node (tools/load/open-loop.ts)"}.`,
         "",
         `**${verdict}**`,
     ].join("\n");

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
             pinned_layout: pinnedLayoutAvailable() ? { server: PINNED.server, generator: PINNED.generator } : "unavailable",
             log_level: settings.logLevel,
             model_dir: path.relative(repoRoot, settings.modelDir),
+            open_loop_generator: settings.wrk2 ? "wrk2" : "node",
         },
         cases: results,
         cold_start_ms: coldStart,

@@ -1,4 +1,5 @@
 // Command-line settings of `npm run bench`, resolved from the flags and the mode's defaults.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_MODEL_DIR, SERVICE_DIR } from "../services/inference/src/config";
@@ -23,6 +24,8 @@ export interface BenchSettings {
     only: string[];
     /** Write the result tables into docs/performance.md between its bench markers. */
     updateDocs: boolean;
+    /** wrk2's executable: drives the open-loop case instead of the node open loop. */
+    wrk2?: string;
 }
 
 const MODE_DEFAULTS: Record<BenchSettings["mode"], Pick<BenchSettings, "rounds" | "durationSec" | "warmupSec" | "coldRuns">> = {
@@ -45,7 +48,10 @@ export const USAGE = `npm run bench -- [options]
   --model-dir DIR       model.onnx + metadata.json (default: the model the service serves by default)
   --out DIR             where latest.json and latest.svg go (default bench/results)
   --only a,b            run only these cases (ratios and targets need their inputs)
-  --update-docs         write the tables into docs/performance.md (between its bench:results markers)`;
+  --update-docs         write the tables into docs/performance.md (between its bench:results markers)
+  --wrk2 PATH           drive the open-loop (half-load) case with wrk2 at PATH (github.com/giltene/wrk2, built
+                        with make; at least 10 s per round) instead of the node open loop, whose own timer jitter
+                        on a shared core is in its tail (docs/performance.md)`;
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
     if (raw === undefined) return fallback;
@@ -71,6 +77,7 @@ export function parseSettings(argv: string[], repoRoot: string): BenchSettings {
             out: { type: "string" },
             only: { type: "string", default: "" },
             "update-docs": { type: "boolean", default: false },
+            wrk2: { type: "string" },
         },
     });
     if (values.mode !== "full" && values.mode !== "short") throw new Error(`--mode must be full or short, got ${values.mode}`);
@@ -89,5 +96,17 @@ export function parseSettings(argv: string[], repoRoot: string): BenchSettings {
         modelDir: path.resolve(values["model-dir"] ?? path.join(repoRoot, "services", "inference", DEFAULT_MODEL_SUBDIR)),
         only: values.only.split(",").map((s) => s.trim()).filter(Boolean),
         updateDocs: values["update-docs"],
+        ...(values.wrk2 === undefined ? {} : { wrk2: executable("wrk2", values.wrk2) }),
     };
+}
+
+function executable(name: string, file: string): string {
+    const resolved = path.resolve(file);
+    try {
+        fs.accessSync(resolved, fs.constants.X_OK);
+    } catch {
+        throw new Error(`--${name} ${JSON.stringify(file)} is not an executable file`);
+    }
+    if (!fs.statSync(resolved).isFile()) throw new Error(`--${name} ${JSON.stringify(file)} is not an executable file`);
+    return resolved;
 }

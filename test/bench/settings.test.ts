@@ -18,6 +18,13 @@ describe("bench settings", () => {
         assert.deepEqual(s.only, ["raw-session", "predict-single"]);
     });
 
+    it("takes wrk2's executable for the open loop and names the flag when it is not one", () => {
+        assert.equal(parseSettings([], "/repo").wrk2, undefined);
+        assert.equal(parseSettings(["--wrk2", "/bin/sh"], "/repo").wrk2, "/bin/sh");
+        assert.throws(() => parseSettings(["--wrk2", "/nonexistent/wrk"], "/repo"), /--wrk2 "\/nonexistent\/wrk" is not an executable file/);
+        assert.throws(() => parseSettings(["--wrk2", "/tmp"], "/repo"), /--wrk2 "\/tmp" is not an executable file/);
+    });
+
     it("rejects an unknown mode and non-positive numbers", () => {
         assert.throws(() => parseSettings(["--mode", "long"], "/repo"), /--mode must be full or short/);
         assert.throws(() => parseSettings(["--duration", "0"], "/repo"), /--duration must be a positive number/);

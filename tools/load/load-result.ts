@@ -1,4 +1,4 @@
-// What one load run measured, the same for the closed loop (autocannon) and the open loop (paced).
+// What one load run measured, the same for the closed loop (autocannon) and the open loops (paced in node, or wrk2).
 import { latencyPercentiles, type LatencyPercentiles } from "./stats";
 
 export interface LoadResult {
@@ -11,6 +11,8 @@ export interface LoadResult {
     durationSec: number;
     /** Open loop only: how late the generator sent requests behind their schedule (p99, ms); large means it could not keep up. */
     sendLagP99Ms?: number;
+    /** wrk2 only: its HdrHistogram's percentiles, in place of samples (okLatenciesMs is then empty). */
+    latencyMs?: LatencyPercentiles;
 }
 
 export interface LoadSummary {
@@ -39,7 +41,7 @@ export function summarize(result: LoadResult, what: string): LoadSummary {
         failures: answered - ok + result.errors,
         duration_s: result.durationSec,
         throughput_rps: ok / result.durationSec,
-        latency_ms: latencyPercentiles(result.okLatenciesMs),
+        latency_ms: result.latencyMs ?? latencyPercentiles(result.okLatenciesMs),
     };
 }
 
