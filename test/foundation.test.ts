@@ -23,6 +23,15 @@ describe("project foundation", () => {
         assert.equal(allowScripts["onnxruntime-node"], false);
     });
 
+    it("runs no dependency install script on any npm (.npmrc ignore-scripts), so the project keeps no pre/post script npm would skip", () => {
+        const npmrc = fs.readFileSync(path.join(root, ".npmrc"), "utf8");
+        assert.match(npmrc, /^ignore-scripts=true$/m);
+        const manifests = ["package.json", "services/inference/package.json", "policies/package.json"];
+        const skipped = manifests.flatMap((file) => Object.keys(JSON.parse(fs.readFileSync(path.join(root, file), "utf8")).scripts ?? {})
+            .filter((name) => /^(pre|post)/.test(name)).map((name) => `${file}: ${name}`));
+        assert.deepEqual(skipped, []);
+    });
+
     it("locks only packages whose engines accept the project's oldest Node, so npm ci prints no EBADENGINE", () => {
         const oldestNode = semver.minVersion(JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).engines.node);
         assert.ok(oldestNode);

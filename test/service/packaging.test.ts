@@ -22,8 +22,8 @@ describe("inference service packaging", function () {
         const scripts = JSON.parse(fs.readFileSync(path.join(service, "package.json"), "utf8")).scripts;
         // Type-check, then bundle the entry points (scripts/bundle.mjs) into the files start and the images run.
         assert.equal(scripts.build, "tsc -p tsconfig.json --noEmit && node scripts/bundle.mjs");
-        assert.equal(scripts.prestart, "npm run build");
-        assert.equal(scripts.start, "node dist/server.js");
+        // Built inside start, not in a prestart: .npmrc's ignore-scripts makes npm skip pre/post scripts.
+        assert.equal(scripts.start, "npm run build && node dist/server.js");
         const rootScripts = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts;
         assert.match(rootScripts.start, /--workspace services\/inference/);
     });
