@@ -96,13 +96,13 @@ export async function runHttpCase(c: HttpCase, settings: BenchSettings, done: re
             const reference = done.find((d) => d.name === c.pacedAt?.of);
             if (!reference) throw new Error(`${c.name} paces at a fraction of ${c.pacedAt.of}, which has not run`);
             const ratePerSec = reference.throughput_rps * c.pacedAt.fraction;
-            // A tail is a steady-state figure: the same paced load first, so that the young processes' JIT and heap
-            // growth are not in it (a fresh server's first 10 s under wrk2 read p99 ~540 ms, the next ~4 ms). wrk2
-            // warms up in a run of its own; the node open loop in the measuring process (runLoadHere).
-            if (settings.wrk2) await runLoad({ loop: "wrk2", binary: settings.wrk2, ...base, ratePerSec, durationSec: settings.warmupSec }, c.generatorCpus);
             paced = (durationSec) => (settings.wrk2
                 ? { loop: "wrk2", binary: settings.wrk2, ...base, ratePerSec, durationSec }
                 : { loop: "open", ...base, ratePerSec, durationSec, warmupSec: settings.warmupSec });
+            // A tail is a steady-state figure: the same paced load first, so that the young processes' JIT and heap
+            // growth are not in it (a fresh server's first 10 s under wrk2 read p99 ~540 ms, the next ~4 ms). wrk2
+            // warms up in a run of its own; the node open loop in the measuring process (runLoadHere).
+            if (settings.wrk2) await runLoad(paced(settings.warmupSec), c.generatorCpus);
         }
         // The server's CPU over the measured load: the pinned generator's own start-up happens before its first
         // request, so it adds idle server time, not server CPU. Requests still in flight when the load stops are
@@ -112,8 +112,7 @@ export async function runHttpCase(c: HttpCase, settings: BenchSettings, done: re
         const cpuMs = processCpuMs(pid) - cpuBefore;
         if (load.sendLagP99Ms !== undefined && load.sendLagP99Ms > 1) progress(`    note: the generator sent p99 ${round(load.sendLagP99Ms)} ms behind schedule`);
         const summary = summarize(load, `${c.name} ${url}${c.path}`);
-        const measured = toCaseResult(c, summary, processMemory(pid).peakRssBytes / MIB, cpuMs / summary.ok);
-        return paced && settings.wrk2 ? { ...measured, description: `${c.description}; generator wrk2` } : measured;
+        return toCaseResult(c, summary, processMemory(pid).peakRssBytes / MIB, cpuMs / summary.ok);
     } finally {
         await proc.stop();
     }

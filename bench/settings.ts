@@ -102,11 +102,14 @@ export function parseSettings(argv: string[], repoRoot: string): BenchSettings {
 
 function executable(name: string, file: string): string {
     const resolved = path.resolve(file);
-    try {
-        fs.accessSync(resolved, fs.constants.X_OK);
-    } catch {
-        throw new Error(`--${name} ${JSON.stringify(file)} is not an executable file`);
-    }
-    if (!fs.statSync(resolved).isFile()) throw new Error(`--${name} ${JSON.stringify(file)} is not an executable file`);
+    const runnable = ((): boolean => {
+        try {
+            fs.accessSync(resolved, fs.constants.X_OK);
+            return fs.statSync(resolved).isFile();
+        } catch {
+            return false;
+        }
+    })();
+    if (!runnable) throw new Error(`--${name} ${JSON.stringify(file)} is not an executable file`);
     return resolved;
 }
