@@ -72,11 +72,13 @@ async function main(): Promise<void> {
             const rows = features.length / featureNames.length;
             runModel(features, rows).then(
                 ({ estimate, lower, upper }) => {
-                    // The service's response shape, so both servers serialise the same amount of JSON.
+                    // The service's response shape, so both servers serialise the same amount of JSON: every
+                    // feature is required here, so every row used all of them.
                     const predictions = Array.from({ length: rows }, (_, i) => ({
                         estimated_value: estimate[i],
                         confidence_interval: [lower[i], upper[i]],
                         model_version: info.version,
+                        inputs_used: featureNames,
                     }));
                     const payload = Array.isArray((body as { instances?: unknown }).instances)
                         ? { predictions }

@@ -63,6 +63,7 @@ function binaryBatch(rows: number[][], batchSize: number): Pick<HttpCase, "bodie
 export function defineCases(model: Pick<ModelMetadata, "name" | "features">, batchSize: number): BenchCase[] {
     const rows = featureRows(model.features, Math.max(DISTINCT_BODIES, DISTINCT_BATCH_BODIES * batchSize));
     const single = singlePredictBodies(model.features, rows.slice(0, DISTINCT_BODIES));
+    const batchBodies = batchPredictBodies(model.features, rows, batchSize, DISTINCT_BATCH_BODIES);
     const v2Path = `/v2/models/${model.name}/infer`;
     const pinned = pinnedLayoutAvailable() ? { serverCpus: PINNED.server, generatorCpus: PINNED.generator } : {};
     const onOneCore = `server on core ${PINNED.server}, generator on core ${PINNED.generator}`;
@@ -117,7 +118,20 @@ export function defineCases(model: Pick<ModelMetadata, "name" | "features">, bat
             description: `service POST /predict, {instances} of ${batchSize} rows, ${onOneCore}`,
             server: "service",
             path: "/predict",
-            bodies: batchPredictBodies(model.features, rows, batchSize, DISTINCT_BATCH_BODIES),
+            bodies: batchBodies,
+            rowsPerRequest: batchSize,
+            env: PINNED.env,
+            ...pinned,
+        },
+        {
+            // The floor for the batch path: what node:http, JSON.parse, building the response and session.run
+            // alone reach on these bodies (no framework, validation, inputs_used or relaxation).
+            kind: "http",
+            name: "bare-node-http-batch",
+            description: `node:http + onnxruntime, POST /predict, {instances} of ${batchSize} rows, ${onOneCore}`,
+            server: "bare",
+            path: "/predict",
+            bodies: batchBodies,
             rowsPerRequest: batchSize,
             env: PINNED.env,
             ...pinned,

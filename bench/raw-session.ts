@@ -26,8 +26,9 @@ async function main(): Promise<void> {
     const info = loadMetadata(modelDir);
     const width = info.features.length;
     const session = await ort.InferenceSession.create(path.join(modelDir, "model.onnx"), sessionOptions(parseConfig(process.env).session));
-    // Same seeded rows as the HTTP cases, pre-packed so the loop measures session.run and nothing else.
-    const rows = featureRows(info.features, 256);
+    // The same seeded rows as the HTTP cases (a batch case's 64 bodies hold 64 × rowsPerRun of them), pre-packed so
+    // the loop measures session.run and nothing else.
+    const rows = featureRows(info.features, Math.max(256, 64 * rowsPerRun));
     const inputs = Array.from({ length: 64 }, (_, b) => {
         const data = new Float32Array(rowsPerRun * width);
         for (let r = 0; r < rowsPerRun; r++) data.set(rows[(b * rowsPerRun + r) % rows.length], r * width);

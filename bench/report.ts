@@ -63,6 +63,8 @@ export function computeRatios(cases: readonly CaseResult[]): Record<string, numb
         ["v2_infer_vs_predict_single_throughput", ratio(cases, "v2-infer", "predict-single", "throughput_rps")],
         ["batch_vs_single_rows_per_sec", ratio(cases, "predict-batch", "predict-single", "rows_per_sec")],
         ["predict_batch_vs_raw_session_batch_rows_per_sec", ratio(cases, "predict-batch", "raw-session-batch", "rows_per_sec")],
+        ["bare_batch_vs_raw_session_batch_rows_per_sec", ratio(cases, "bare-node-http-batch", "raw-session-batch", "rows_per_sec")],
+        ["predict_batch_vs_bare_batch_rows_per_sec", ratio(cases, "predict-batch", "bare-node-http-batch", "rows_per_sec")],
         ["v2_json_batch_vs_raw_session_batch_rows_per_sec", ratio(cases, "v2-infer-batch", "raw-session-batch", "rows_per_sec")],
         ["v2_binary_batch_vs_raw_session_batch_rows_per_sec", ratio(cases, "v2-binary-infer-batch", "raw-session-batch", "rows_per_sec")],
         ["v2_binary_vs_json_batch_rows_per_sec", ratio(cases, "v2-binary-infer-batch", "v2-infer-batch", "rows_per_sec")],

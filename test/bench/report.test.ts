@@ -37,6 +37,7 @@ const cases = [
     { ...caseResult("predict-single", 1, 3000, 6, 120), cpu_ms_per_request: 0.33 },
     caseResult("predict-single-half-load", 1, 1500, 4.5, 130),
     caseResult("predict-batch", 128, 500, 20, 210),
+    caseResult("bare-node-http-batch", 128, 625, 18, 150),
     caseResult("v2-infer", 1, 2700, 7, 125),
 ];
 
@@ -49,6 +50,8 @@ describe("bench report", () => {
         assert.equal(ratios.v2_infer_vs_predict_single_throughput, 0.9);
         assert.equal(ratios.batch_vs_single_rows_per_sec, 21.333);
         assert.equal(ratios.predict_batch_vs_raw_session_batch_rows_per_sec, 0.1);
+        assert.equal(ratios.bare_batch_vs_raw_session_batch_rows_per_sec, 0.125);
+        assert.equal(ratios.predict_batch_vs_bare_batch_rows_per_sec, 0.8);
     });
 
     it("leaves out a ratio whose cases did not run", () => {

@@ -18,6 +18,7 @@ const EXPECTED_CASES = [
     "predict-single-1core",
     "predict-single-half-load",
     "predict-batch",
+    "bare-node-http-batch",
     "v2-infer",
     "v2-infer-batch",
     "v2-binary-infer-batch",

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import Ajv from "ajv";
-import { inputsUsed, instanceSchema, rowFromInstance, rowProblem } from "../../services/inference/src/model/features";
+import { inputsUsedOf, instanceSchema, rowFromInstance, rowProblem } from "../../services/inference/src/model/features";
 import { checkSessionAgreesWithMetadata, MetadataError, parseMetadata } from "../../services/inference/src/model/metadata";
 import { warmupRow } from "../../services/inference/src/model/loader";
 import { linearModelMetadata } from "./fixtures/linear-model";
@@ -102,9 +102,14 @@ describe("optional inputs (metadata features marked optional)", () => {
         assert.deepEqual(row.slice(0, 5), [2000, 3, 2, 9.1, 0.1]);
         assert.ok(Number.isNaN(row[5]));
         assert.equal(row[6], 47.6);
-        assert.deepEqual(inputsUsed(wide, { ...seed, lat: 47.6 }), ["square_feet", "bedrooms", "bathrooms", "zipcode", "market_trend", "lat"]);
-        assert.deepEqual(inputsUsed(wide, { square_feet: 2000, bedrooms: 3, bathrooms: 2, location_score: 7, market_trend: 0.1 }),
+        const inputsUsed = inputsUsedOf(wide);
+        assert.deepEqual(inputsUsed({ ...seed, lat: 47.6 }), ["square_feet", "bedrooms", "bathrooms", "zipcode", "market_trend", "lat"]);
+        assert.deepEqual(inputsUsed({ square_feet: 2000, bedrooms: 3, bathrooms: 2, location_score: 7, market_trend: 0.1 }),
             ["square_feet", "bedrooms", "bathrooms", "location_score", "market_trend"]);
+        assert.deepEqual(inputsUsed({ ...seed, grade: 8 }), ["square_feet", "bedrooms", "bathrooms", "zipcode", "market_trend", "grade"]);
+        // One list per pattern of present fields, whatever the values.
+        assert.equal(inputsUsed({ ...seed, lat: 47.6 }), inputsUsed({ ...seed, square_feet: 900, lat: 47.2 }));
+        assert.notEqual(inputsUsed({ ...seed, lat: 47.6 }), inputsUsed({ ...seed, grade: 8 }));
     });
 
     it("a tensor row may carry NaN (missing) in optional columns only", () => {

@@ -66,14 +66,35 @@ export function rowFromInstance(metadata: ModelMetadata, instance: PredictInstan
 /**
  * The request fields the estimate used, in tensor column order (`zipcode` where the body sent it in place of
  * location_score), so a caller can tell a five-field estimate from one made with the full record.
+ *
+ * Returned as a function of the instance, for one model: it hands out one shared list per pattern of present
+ * fields (at most 2^(optional features + 1) of them), as a 128-row batch would otherwise build 128 lists a request.
  */
-export function inputsUsed(metadata: ModelMetadata, instance: PredictInstance): string[] {
-    const used: string[] = [];
-    for (const { name } of metadata.features) {
-        if (name === LOCATION_FEATURE && typeof instance[ZIPCODE_FIELD] === "string") used.push(ZIPCODE_FIELD);
-        else if (instance[name] !== undefined) used.push(name);
-    }
-    return used;
+export function inputsUsedOf(metadata: ModelMetadata): (instance: PredictInstance) => readonly string[] {
+    const names = metadata.features.map((f) => f.name);
+    const list = (instance: PredictInstance): string[] => {
+        const used: string[] = [];
+        for (const name of names) {
+            if (name === LOCATION_FEATURE && typeof instance[ZIPCODE_FIELD] === "string") used.push(ZIPCODE_FIELD);
+            else if (instance[name] !== undefined) used.push(name);
+        }
+        return used;
+    };
+    // The pattern is a bit per column (and one for zipcode) in a 32-bit integer.
+    if (names.length > 30) return list;
+    const byPattern = new Map<number, string[]>();
+    return (instance) => {
+        let pattern = typeof instance[ZIPCODE_FIELD] === "string" ? 1 : 0;
+        for (let column = 0; column < names.length; column++) {
+            if (instance[names[column]] !== undefined) pattern |= 1 << (column + 1);
+        }
+        let used = byPattern.get(pattern);
+        if (used === undefined) {
+            used = list(instance);
+            byPattern.set(pattern, used);
+        }
+        return used;
+    };
 }
 
 /**
@@ -81,7 +102,10 @@ export function inputsUsed(metadata: ModelMetadata, instance: PredictInstance): 
  * the missing value and allowed in optional columns only.
  */
 export function rowProblem(metadata: ModelMetadata, row: readonly number[]): string | undefined {
-    for (const [column, feature] of metadata.features.entries()) {
+    const { features } = metadata;
+    // An index loop: entries() allocated a pair per column per row, on the path of every tensor row.
+    for (let column = 0; column < features.length; column++) {
+        const feature = features[column];
         const value = row[column];
         if (feature.optional && Number.isNaN(value)) continue;
         if (!Number.isFinite(value)) return `${feature.name} must be a finite number${feature.optional ? " or NaN (missing)" : ""}`;

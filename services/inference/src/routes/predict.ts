@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from "fastify";
 import type { Prediction } from "../inference/runner";
 import { errorResponseSchema } from "../http/errors";
 import { fastApiErrorSchema, handlePredictError, IGNORED_FIELDS_HEADER, relaxPredictBody } from "../http/fastapi-compat";
-import { inputsUsed, instanceSchema, type PredictInstance, rowFromInstance } from "../model/features";
+import { inputsUsedOf, instanceSchema, type PredictInstance, rowFromInstance } from "../model/features";
 
 const predictionSchema = {
     type: "object",
@@ -36,11 +36,12 @@ export const predictRoutes: FastifyPluginAsync = async (app) => {
     const { metadata, maxBatch } = plane;
     const instance = instanceSchema(metadata);
     const fields = new Map(Object.entries(instance.properties as Record<string, { type: string }>).map(([name, schema]) => [name, schema.type]));
+    const inputsUsed = inputsUsedOf(metadata);
     const toResponse = (p: Prediction, i: PredictInstance) => ({
         estimated_value: p.estimate,
         confidence_interval: [p.lower, p.upper],
         model_version: metadata.version,
-        inputs_used: inputsUsed(metadata, i),
+        inputs_used: inputsUsed(i),
     });
 
     app.post<{ Body: PredictBody }>(
