@@ -1,14 +1,14 @@
 import * as path from "node:path";
 import * as ort from "onnxruntime-node";
-import { choiceFlag, parseCliArgs, requireFlag, runCli } from "./cli";
+import { choiceFlag, parseCliArgs, requireFlag, runCli, UsageError } from "./cli";
 import type { Sale } from "./csv";
 import { DataError, readSalesCsv } from "./csv";
 import type { FeatureVector } from "./features";
 import { columnsOf, saleFeatures, seedOnly } from "./features";
 import type { ModelMetadata } from "./metadata";
 import { DEFAULT_MODEL_DIR, readMetadata } from "./metadata";
-import type { Metrics, Predictions } from "./metrics";
-import { computeMetrics, meanAbsoluteError } from "./metrics";
+import type { MaeComparison, Metrics, Predictions } from "./metrics";
+import { compareMae, computeMetrics, meanAbsoluteError } from "./metrics";
 import { heuristicPrices } from "./pipeline";
 import { SPLIT_PARTS, splitPartOf } from "./split";
 
@@ -19,6 +19,7 @@ export const INPUT_CHOICES = ["full", "seed"] as const;
 export type InputChoice = (typeof INPUT_CHOICES)[number];
 
 const USAGE = `usage: npm run model:evaluate -- --data <csv> [--json] [--split all|${SPLIT_PARTS.join("|")}] [--inputs full|seed] [--model <dir>]
+                              [--baseline <dir>]
 
   --data <csv>     sales in the original King County format (required)
   --json           print exactly one JSON object: n, mae, mape, r2, coverage, mean_width (mape and coverage
@@ -29,6 +30,9 @@ const USAGE = `usage: npm run model:evaluate -- --data <csv> [--json] [--split a
   --inputs <set>   full: every input of the record (default); seed: only the five required inputs
                    (square_feet, bedrooms, bathrooms, location_score, market_trend), the optional ones sent as missing
   --model <dir>    model directory (default: services/inference/models/property-valuation/2)
+  --baseline <dir> also score this model on the same sales and inputs, and report the MAE difference with its
+                   95% interval (sale-by-sale differences, normal approximation); with --json under "baseline".
+                   Both models must split sales with the same seed
   --help           this text`;
 
 const BATCH = 4096;
@@ -56,7 +60,12 @@ export interface Evaluation {
     skipped: Record<string, number>;
     /** Rows left out because they belong to another part of the split (not an error). */
     otherParts: number;
+    /** |estimate − price| of each evaluated sale, by `saleKey`, to compare two models sale by sale. */
+    absoluteErrors: Map<string, number>;
 }
+
+/** A sale, as a house may sell more than once. */
+const saleKey = (sale: Sale): string => `${sale.id}@${sale.day}`;
 
 /**
  * Derives features from metadata (as training did), keeps the columns the model's metadata lists, runs the ONNX
@@ -91,7 +100,26 @@ export async function evaluateSales(sales: readonly Sale[], modelDir: string, sp
         heuristicMae: meanAbsoluteError(heuristicPrices(kept, metadata.zipcode_median_price_per_sqft), prices),
         skipped,
         otherParts,
+        absoluteErrors: new Map(kept.map((sale, i) => [saleKey(sale), Math.abs(predictions.estimate[i] - prices[i])])),
     };
+}
+
+/** The candidate against the baseline on the sales both could score. */
+export function compareEvaluations(candidate: Evaluation, baseline: Evaluation): MaeComparison {
+    const shared = [...candidate.absoluteErrors.keys()].filter((key) => baseline.absoluteErrors.has(key));
+    return compareMae(shared.map((key) => candidate.absoluteErrors.get(key) as number), shared.map((key) => baseline.absoluteErrors.get(key) as number));
+}
+
+function formatComparison(baseline: ModelMetadata, baselineDir: string, c: MaeComparison): string {
+    const usd = (v: number) => `${v < 0 ? "−" : ""}$${Math.abs(Math.round(v)).toLocaleString("en-US")}`;
+    const signed = (v: number) => `${v > 0 ? "+" : ""}${usd(v)}`;
+    const percent = (v: number) => `${v > 0 ? "+" : v < 0 ? "−" : ""}${Math.abs(v * 100).toFixed(2)}%`;
+    const [low, high] = c.mae_difference_ci95;
+    const verdict = high < 0 ? "this model is better" : low > 0 ? "this model is worse" : "these sales cannot tell the two apart";
+    return [
+        `baseline     ${baseline.name} v${baseline.version} (${baselineDir}) on the same ${c.n} sales: MAE ${usd(c.baseline_mae)}`,
+        `difference   ${signed(c.mae_difference)} (${percent(c.mae_difference / c.baseline_mae)}), 95% interval [${signed(low)}, ${signed(high)}]: ${verdict}`,
+    ].join("\n");
 }
 
 function formatReport(m: ModelMetadata, e: Evaluation, split: SplitChoice, inputs: InputChoice, rowsRead: number): string {
@@ -117,7 +145,7 @@ function formatReport(m: ModelMetadata, e: Evaluation, split: SplitChoice, input
 export async function evaluateCommand(argv: string[]): Promise<void> {
     const args = parseCliArgs(argv, {
         data: { type: "string" }, json: { type: "boolean" }, split: { type: "string" }, inputs: { type: "string" }, model: { type: "string" },
-        help: { type: "boolean" },
+        baseline: { type: "string" }, help: { type: "boolean" },
     });
     if (args.help) {
         console.log(USAGE);
@@ -128,19 +156,28 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
     const inputs = choiceFlag("inputs", args.inputs as string | undefined, INPUT_CHOICES, "full");
     const modelDir = path.resolve((args.model as string | undefined) ?? DEFAULT_MODEL_DIR);
     const metadata = readMetadata(modelDir);
+    const baselineDir = args.baseline === undefined ? undefined : path.resolve(args.baseline as string);
+    const baselineMetadata = baselineDir === undefined ? undefined : readMetadata(baselineDir, "--baseline");
+    if (baselineMetadata && split !== "all" && baselineMetadata.training.split.seed !== metadata.training.split.seed) {
+        throw new UsageError(`--baseline ${baselineDir} splits sales with seed ${baselineMetadata.training.split.seed} and --model with seed ${metadata.training.split.seed}: their "${split}" parts are different sales`);
+    }
     const parsed = readSalesCsv(dataFile);
     const evaluation = await evaluateSales(parsed.sales, modelDir, split, metadata, inputs);
+    const comparison = baselineDir && baselineMetadata
+        ? compareEvaluations(evaluation, await evaluateSales(parsed.sales, baselineDir, split, baselineMetadata, inputs))
+        : undefined;
     const skipped: Record<string, number> = { ...Object.fromEntries(parsed.skipped) };
     for (const [reason, n] of Object.entries(evaluation.skipped)) skipped[reason] = (skipped[reason] ?? 0) + n;
     evaluation.skipped = skipped;
     const skipLines = Object.entries(skipped).map(([reason, n]) => `  skipped ${n} × ${reason}`);
     if (args.json) {
         const { n, mae, mape, r2, coverage, mean_width } = evaluation.metrics;
-        console.log(JSON.stringify({ n, mae, mape, r2, coverage, mean_width }));
+        console.log(JSON.stringify({ n, mae, mape, r2, coverage, mean_width, ...(comparison ? { baseline: comparison } : {}) }));
         const total = Object.values(skipped).reduce((a, b) => a + b, 0);
         console.error(`skipped ${total} row(s)${skipLines.length ? ":\n" + skipLines.join("\n") : ""}`);
     } else {
         console.log(formatReport(metadata, evaluation, split, inputs, parsed.rowsRead));
+        if (comparison && baselineMetadata) console.log(formatComparison(baselineMetadata, args.baseline as string, comparison));
         if (skipLines.length) console.log(skipLines.join("\n"));
     }
 }

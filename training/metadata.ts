@@ -165,13 +165,13 @@ export function buildMetadata({ outcome, options, rowsRead, rowsUsed, skipped, p
 }
 
 /** Reads and sanity-checks metadata.json of a model directory. */
-export function readMetadata(modelDir: string): ModelMetadata {
+export function readMetadata(modelDir: string, flag = "--model"): ModelMetadata {
     const file = path.join(modelDir, "metadata.json");
     let parsed: ModelMetadata;
     try {
         parsed = JSON.parse(fs.readFileSync(file, "utf8")) as ModelMetadata;
     } catch (err) {
-        throw new DataError(`--model ${modelDir}: cannot read metadata.json (${(err as Error).message})`);
+        throw new DataError(`${flag} ${modelDir}: cannot read metadata.json (${(err as Error).message})`);
     }
     for (const key of ["features", "location_scores", "market_index", "training"] as const) {
         if (parsed[key] === undefined) throw new DataError(`${file}: missing "${key}"`);

@@ -48,3 +48,42 @@ export function computeMetrics(p: Predictions, price: ArrayLike<number>): Metric
         mean_width: width / n,
     };
 }
+
+/** A candidate model's MAE against a baseline's on the same sales (USD). */
+export interface MaeComparison {
+    n: number;
+    baseline_mae: number;
+    candidate_mae: number;
+    /** candidate − baseline: negative is better. */
+    mae_difference: number;
+    /** 95% interval of that difference: normal approximation of the mean of the per-sale differences. */
+    mae_difference_ci95: [number, number];
+}
+
+/**
+ * Compares two models' absolute errors sale by sale (`candidate[i]` and `baseline[i]` are the same sale), so the
+ * interval reflects how much the test split can tell them apart, not the spread of prices: with thousands of sales
+ * the mean of the paired differences is close to normal, and its interval is ±1.96 standard errors.
+ */
+export function compareMae(candidate: ArrayLike<number>, baseline: ArrayLike<number>): MaeComparison {
+    const n = candidate.length;
+    if (n !== baseline.length) throw new Error(`paired errors differ in length: ${n} vs ${baseline.length}`);
+    if (n < 2) throw new Error("comparing two models needs at least two sales in common");
+    let candidateSum = 0;
+    let baselineSum = 0;
+    for (let i = 0; i < n; i++) {
+        candidateSum += candidate[i];
+        baselineSum += baseline[i];
+    }
+    const difference = (candidateSum - baselineSum) / n;
+    let squares = 0;
+    for (let i = 0; i < n; i++) squares += (candidate[i] - baseline[i] - difference) ** 2;
+    const halfWidth = 1.96 * Math.sqrt(squares / (n - 1) / n);
+    return {
+        n,
+        baseline_mae: baselineSum / n,
+        candidate_mae: candidateSum / n,
+        mae_difference: difference,
+        mae_difference_ci95: [difference - halfWidth, difference + halfWidth],
+    };
+}

@@ -86,6 +86,7 @@ describe("model:train and model:evaluate command lines", function () {
         await rejects(evaluateCommand(["--data", csv, "--bogus"]), UsageError, /Unknown option '--bogus'/);
         await rejects(evaluateCommand(["--data", path.join(dir, "nope.csv")]), DataError, /--data .*nope\.csv: cannot read file \(ENOENT\)/);
         await rejects(evaluateCommand(["--data", csv, "--model", dir]), DataError, /--model .*: cannot read metadata\.json/);
+        await rejects(evaluateCommand(["--data", csv, "--baseline", dir]), DataError, /--baseline .*: cannot read metadata\.json/);
         await rejects(trainCommand(["--data", csv, "--max-trees", "lots"]), UsageError, /--max-trees must be an integer from 10 to 5000, got "lots"/);
         await rejects(trainCommand(["--data", csv, "--seed=-1"]), UsageError, /--seed must be an integer from 0 to 2147483647/);
         await rejects(trainCommand(["--data", csv, "--grid", "huge"]), UsageError, /--grid must be one of full, quick/);
@@ -111,5 +112,20 @@ describe("model:train and model:evaluate command lines", function () {
         const seed = run("evaluate", ["--data", csv, "--model", out, "--split", "test", "--inputs", "seed", "--json"]);
         assert.equal(seed.status, 0, seed.stderr);
         assert.ok(Math.abs(JSON.parse(seed.stdout).mae - metadata.seed_metrics.mae) <= 1, "--inputs seed reproduces the five-input holdout");
+
+        // --baseline: the model against itself differs by nothing, in JSON and in words.
+        const self = run("evaluate", ["--data", csv, "--model", out, "--split", "test", "--baseline", out, "--json"]);
+        assert.equal(self.status, 0, self.stderr);
+        const compared = JSON.parse(self.stdout);
+        assert.deepEqual(Object.keys(compared), ["n", "mae", "mape", "r2", "coverage", "mean_width", "baseline"]);
+        assert.deepEqual({ ...compared.baseline, candidate_mae: 0, baseline_mae: 0 }, { n: result.n, candidate_mae: 0, baseline_mae: 0, mae_difference: 0, mae_difference_ci95: [0, 0] });
+        const words = run("evaluate", ["--data", csv, "--model", out, "--split", "test", "--baseline", out]);
+        assert.match(words.stdout, /difference +\+?\$0 \(0\.00%\), 95% interval \[\$0, \$0\]: these sales cannot tell the two apart/);
+        // Another split seed means other test sales: refused, naming both seeds.
+        const resplit = path.join(dir, "resplit");
+        fs.cpSync(out, resplit, { recursive: true });
+        fs.writeFileSync(path.join(resplit, "metadata.json"), JSON.stringify({ ...metadata, training: { ...metadata.training, split: { ...metadata.training.split, seed: 7 } } }));
+        assertCleanFailure(run("evaluate", ["--data", csv, "--model", out, "--split", "test", "--baseline", resplit]),
+            /--baseline .*resplit splits sales with seed 7 and --model with seed \d+: their "test" parts are different sales/);
     });
 });
