@@ -124,8 +124,8 @@ export function defineCases(model: Pick<ModelMetadata, "name" | "features">, bat
             ...pinned,
         },
         {
-            // The floor for the batch path: what node:http, JSON.parse, building the response and session.run
-            // alone reach on these bodies (no framework, validation, inputs_used or relaxation).
+            // The floor for the batch path: what node:http, JSON.parse, the same response JSON and session.run
+            // alone reach on these bodies (no framework, schema validation or relaxation).
             kind: "http",
             name: "bare-node-http-batch",
             description: `node:http + onnxruntime, POST /predict, {instances} of ${batchSize} rows, ${onOneCore}`,

@@ -29,7 +29,7 @@ export function binaryHeaderLength(header: string | string[] | undefined, bodyBy
 
 function fp32Values(bytes: Buffer): number[] {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    // A plain loop: Array.from with a map function took ~50 ns a value (100 µs for a 128-row batch), this ~3.
+    // A plain loop: Array.from with a map function took ~30 ns a value (65 µs for a 128-row batch), this ~1.
     const values = new Array<number>(bytes.byteLength / FP32_BYTES);
     for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(i * FP32_BYTES, true);
     return values;
