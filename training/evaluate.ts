@@ -110,8 +110,9 @@ export function compareEvaluations(candidate: Evaluation, baseline: Evaluation):
     return compareMae(shared.map((key) => candidate.absoluteErrors.get(key) as number), shared.map((key) => baseline.absoluteErrors.get(key) as number));
 }
 
+const usd = (v: number): string => `${v < 0 ? "−" : ""}$${Math.abs(Math.round(v)).toLocaleString("en-US")}`;
+
 function formatComparison(baseline: ModelMetadata, baselineDir: string, c: MaeComparison): string {
-    const usd = (v: number) => `${v < 0 ? "−" : ""}$${Math.abs(Math.round(v)).toLocaleString("en-US")}`;
     const signed = (v: number) => `${v > 0 ? "+" : ""}${usd(v)}`;
     const percent = (v: number) => `${v > 0 ? "+" : v < 0 ? "−" : ""}${Math.abs(v * 100).toFixed(2)}%`;
     const [low, high] = c.mae_difference_ci95;
@@ -123,7 +124,6 @@ function formatComparison(baseline: ModelMetadata, baselineDir: string, c: MaeCo
 }
 
 function formatReport(m: ModelMetadata, e: Evaluation, split: SplitChoice, inputs: InputChoice, rowsRead: number): string {
-    const usd = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
     const x = e.metrics;
     const scope = split === "all"
         ? "all usable rows (includes the sales the model was fitted on, so figures are optimistic)"
